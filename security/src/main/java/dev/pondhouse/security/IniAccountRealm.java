@@ -1,0 +1,54 @@
+package dev.pondhouse.security;
+
+import static java.util.Objects.requireNonNull;
+
+import org.apache.shiro.authc.AuthenticationInfo;
+import org.apache.shiro.authc.AuthenticationToken;
+import org.apache.shiro.authc.SimpleAuthenticationInfo;
+import org.apache.shiro.authc.UsernamePasswordToken;
+import org.apache.shiro.authc.credential.CredentialsMatcher;
+import org.apache.shiro.authz.AuthorizationInfo;
+import org.apache.shiro.authz.SimpleAuthorizationInfo;
+import org.apache.shiro.realm.AuthorizingRealm;
+import org.apache.shiro.subject.PrincipalCollection;
+
+/**
+ * A Shiro realm over an already-checked {@link IniUserFile}. Shiro's own {@code IniRealm} is not used:
+ * its reader loses line numbers, silently keeps the last of two entries for one user, ignores unknown
+ * sections, and logs every entry, hash included, at trace level.
+ *
+ * <p>Thread-safe: its data is immutable and caching is off (there is nothing slower behind it to cache).
+ */
+final class IniAccountRealm extends AuthorizingRealm {
+    static final String NAME = "pondhouse-users-file";
+
+    private final IniUserFile userFile;
+
+    IniAccountRealm(IniUserFile userFile, CredentialsMatcher credentialsMatcher) {
+        super(requireNonNull(credentialsMatcher, "credentialsMatcher is null"));
+        this.userFile = requireNonNull(userFile, "userFile is null");
+        setName(NAME);
+        setCachingEnabled(false);
+        setAuthenticationTokenClass(UsernamePasswordToken.class);
+    }
+
+    /** The stored hash of the user, or null (Shiro's "unknown account") when there is no such user. */
+    @Override
+    protected AuthenticationInfo doGetAuthenticationInfo(AuthenticationToken token) {
+        String user = ((UsernamePasswordToken) token).getUsername();
+        return userFile.account(user)
+                .map(account -> new SimpleAuthenticationInfo(account.name(), account.passwordHash(), getName()))
+                .orElse(null);
+    }
+
+    @Override
+    protected AuthorizationInfo doGetAuthorizationInfo(PrincipalCollection principals) {
+        String user = (String) getAvailablePrincipal(principals);
+        SimpleAuthorizationInfo info = new SimpleAuthorizationInfo();
+        userFile.account(user).ifPresent(account -> {
+            info.setRoles(account.roles());
+            info.setStringPermissions(userFile.permissionsOf(account.roles()));
+        });
+        return info;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.pondhouse.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pondhouse.security.UserAuthenticator;
+import dev.pondhouse.server.config.ServerConfig;
+import dev.pondhouse.server.engine.QueryEngine;
+import dev.pondhouse.server.engine.ViewPublisher;
+import dev.pondhouse.server.flight.BearerTokenAuthenticator;
+import dev.pondhouse.server.flight.FlightSqlServer;
+import dev.pondhouse.server.flight.PondhouseFlightSqlProducer;
+import dev.pondhouse.server.lake.FolderLakeCatalog;
+import dev.pondhouse.server.query.QueryService;
+import dev.pondhouse.server.query.SessionRegistry;
+import dev.pondhouse.server.query.metadata.DuckDbArrowTypes;
+import org.apache.arrow.flight.sql.SqlInfoBuilder;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the server together by hand and starts and stops its parts in order: engine, lake views,
+ * query service, Flight endpoint; stopping runs in reverse, letting running queries finish for a
+ * grace period first.
+ */
+public final class PondhouseServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PondhouseServer.class);
+
+    private final ServerConfig config;
+    private final UserAuthenticator users;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pondhouse-maintenance");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private FlightSqlServer flight;
+    private QueryService queries;
+    private boolean closed;
+
+    public PondhouseServer(ServerConfig config, UserAuthenticator users) {
+        this.config = requireNonNull(config, "config is null");
+        this.users = requireNonNull(users, "users is null");
+    }
+
+    public synchronized void start() throws Exception {
+        try {
+            BufferAllocator allocator = new RootAllocator();
+            started.push(allocator);
+
+            Path spill = Path.of(System.getProperty("java.io.tmpdir"), "pondhouse-spill-" + ProcessHandle.current().pid());
+            QueryEngine engine = new QueryEngine(config.engine(), config.lake(), spill);
+            engine.start();
+            started.push(engine);
+
+            ViewPublisher views = new ViewPublisher(engine, new FolderLakeCatalog(config.lake().root()));
+            views.refresh();
+
+            SessionRegistry sessions = new SessionRegistry(engine, config.sessions());
+            started.push(sessions);
+            queries = new QueryService(config.query(), allocator, new DuckDbArrowTypes(engine.timeZone()));
+            queries.start();
+            started.push(queries);
+
+            BearerTokenAuthenticator authenticator = new BearerTokenAuthenticator(users, config.auth().tokenLifetime(),
+                    config.auth().tokenIdleTimeout(), Clock.systemUTC());
+            PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries, engine.catalog(),
+                    new SqlInfoBuilder().withFlightSqlServerName("Pondhouse"), allocator);
+            flight = new FlightSqlServer(config.flight(), producer, authenticator, allocator);
+            flight.start();
+            started.push(flight);
+
+            maintenance.scheduleWithFixedDelay(() -> runQuietly("session eviction", sessions::evictIdle), 10, 10, TimeUnit.SECONDS);
+            maintenance.scheduleWithFixedDelay(() -> runQuietly("token eviction", authenticator::evictExpired), 60, 60,
+                    TimeUnit.SECONDS);
+            long refresh = config.lake().refreshInterval().toMillis();
+            if (refresh > 0) {
+                maintenance.scheduleWithFixedDelay(() -> runQuietly("lake refresh", views::refresh), refresh, refresh,
+                        TimeUnit.MILLISECONDS);
+            }
+            log.info("Flight SQL listening on {}:{} ({}), {} table(s) served", config.flight().host(), flight.port(),
+                    config.flight().tls() ? "TLS" : "plaintext", views.servedTables().size());
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The Flight port actually bound. */
+    public int port() {
+        return flight.port();
+    }
+
+    private static void runQuietly(String what, ThrowingRunnable work) {
+        try {
+            work.run();
+        } catch (Exception e) {
+            log.warn("{} failed: {}", what, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Graceful stop: no new calls; running statements get {@code grace} to finish, then they are
+     * cancelled; sessions close (open transactions roll back); the engine closes last.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        maintenance.shutdownNow();
+        if (flight != null) {
+            flight.stopAccepting();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (queries != null && queries.runningCount() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (queries != null) {
+            // Interrupt what is still running so its streams end before the endpoint closes.
+            queries.close();
+        }
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                log.warn("stopping {} failed: {}", component.getClass().getSimpleName(), e.getMessage(), e);
+            }
+        }
+        log.info("Pondhouse stopped");
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}

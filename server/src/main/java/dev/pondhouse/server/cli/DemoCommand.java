@@ -1,0 +1,98 @@
+package dev.pondhouse.server.cli;
+
+import dev.pondhouse.security.PasswordHasher;
+import dev.pondhouse.security.ShiroUserAuthenticator;
+import dev.pondhouse.server.PondhouseServer;
+import dev.pondhouse.server.config.ConfigLoader;
+import dev.pondhouse.server.config.ServerConfig;
+import dev.pondhouse.server.demo.GenerationProgress;
+import dev.pondhouse.server.demo.TpchLakeGenerator;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pondhouse demo}: generates TPC-H data into a local lake (or reuses it) and serves it on
+ * loopback, plaintext, with the demo user {@code demo}/{@code demo}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Generates TPC-H data (schema tpch) into a local lake folder, then serves it over Flight SQL",
+                "on 127.0.0.1 without TLS, with user 'demo', password 'demo'. Data already generated at the same",
+                "scale is reused. Stop with Ctrl-C."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--scale", defaultValue = "1", description = "TPC-H scale factor (1 = about 1 GB of raw data). Default: ${DEFAULT-VALUE}")
+    double scale;
+
+    @Option(names = "--data", defaultValue = "pondhouse-data", description = "Lake folder. Default: ${DEFAULT-VALUE}")
+    Path data;
+
+    @Option(names = "--port", defaultValue = "31337", description = "Flight SQL port on 127.0.0.1 (0 picks a free one). Default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        TpchLakeGenerator generator = new TpchLakeGenerator(data, Runtime.getRuntime().availableProcessors());
+        if (generator.isPresent(scale)) {
+            out.println("Using TPC-H data at scale " + scale + " in " + data.toAbsolutePath());
+        } else {
+            out.println("Generating TPC-H data at scale " + scale + " into " + data.toAbsolutePath() + " ...");
+            long started = System.nanoTime();
+            generator.ensureGenerated(scale, new ConsoleProgress(out));
+            out.printf("Generated in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        }
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("flight.host", "127.0.0.1");
+        settings.put("flight.port", Integer.toString(port));
+        settings.put("flight.plaintext", "true");
+        settings.put("lake.root", data.toAbsolutePath().toString());
+        settings.put("lake.default-schema", TpchLakeGenerator.SCHEMA_NAME);
+        ServerConfig config = new ConfigLoader().load(Optional.empty(), Map.of(), settings);
+        String users = "[users]\ndemo = \"" + new PasswordHasher().hash("demo".toCharArray()) + "\", reader\n";
+
+        PondhouseServer server = new PondhouseServer(config, ShiroUserAuthenticator.fromIniText(users));
+        server.start();
+        String url = "jdbc:arrow-flight-sql://127.0.0.1:" + server.port() + "/?useEncryption=false&user=demo&password=demo";
+        out.println();
+        out.println("Pondhouse demo is serving TPC-H (schema tpch) over Flight SQL on 127.0.0.1:" + server.port());
+        out.println("  JDBC URL:  " + url);
+        out.println("  user demo, password demo");
+        out.println("  DBeaver:   Database > Driver Manager > New: class org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver,");
+        out.println("             library flight-sql-jdbc-driver-18.3.0.jar, URL template");
+        out.println("             jdbc:arrow-flight-sql://{host}:{port}/?useEncryption=false; then connect with the URL above.");
+        out.println("  Stop with Ctrl-C.");
+        out.flush();
+        ServerRunner.runUntilStopped(server);
+        return 0;
+    }
+
+    /** Prints one line per table when it is done, and a line every 10% for the big ones. */
+    private static final class ConsoleProgress implements GenerationProgress {
+        private final PrintStream out;
+        private String table = "";
+        private long lastTenth = -1;
+
+        ConsoleProgress(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void progress(String table, long rowsDone, long rowsTotal) {
+            if (!table.equals(this.table)) {
+                this.table = table;
+                lastTenth = -1;
+            }
+            long tenth = rowsTotal == 0 ? 10 : rowsDone * 10 / rowsTotal;
+            if (tenth != lastTenth && (tenth == 10 || rowsTotal > 1_000_000)) {
+                lastTenth = tenth;
+                out.printf("  %-9s %,13d / %,d rows (%d%%)%n", table, rowsDone, rowsTotal, tenth * 10);
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.pondhouse.server.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The whole server configuration, one record per section. Every key has a default (see the
+ * README's configuration reference); {@link ConfigLoader} reads files strictly.
+ */
+public record ServerConfig(
+        FlightSection flight,
+        LakeSection lake,
+        EngineSection engine,
+        QuerySection query,
+        SessionSection sessions,
+        AuthSection auth) {
+
+    public ServerConfig {
+        flight = flight == null ? FlightSection.defaults() : flight;
+        lake = lake == null ? LakeSection.defaults() : lake;
+        engine = engine == null ? EngineSection.defaults() : engine;
+        query = query == null ? QuerySection.defaults() : query;
+        sessions = sessions == null ? SessionSection.defaults() : sessions;
+        auth = auth == null ? AuthSection.defaults() : auth;
+    }
+
+    public static ServerConfig defaults() {
+        return new ServerConfig(null, null, null, null, null, null);
+    }
+
+    /** Where clients connect. */
+    public record FlightSection(String host, Integer port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
+            Optional<Path> tlsClientCa, Boolean plaintext) {
+        public FlightSection {
+            host = host == null ? "127.0.0.1" : host;
+            port = port == null ? 31337 : port;
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("flight.port: " + port + " is not a TCP port (0-65535; 0 picks a free one)");
+            }
+            tlsCertificate = tlsCertificate == null ? Optional.empty() : tlsCertificate;
+            tlsKey = tlsKey == null ? Optional.empty() : tlsKey;
+            tlsClientCa = tlsClientCa == null ? Optional.empty() : tlsClientCa;
+            plaintext = plaintext == null ? Boolean.FALSE : plaintext;
+            if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
+                throw new IllegalArgumentException("flight.tls-certificate and flight.tls-key must be given together");
+            }
+            if (tlsClientCa.isPresent() && tlsCertificate.isEmpty()) {
+                throw new IllegalArgumentException("flight.tls-client-ca (mTLS) needs flight.tls-certificate and flight.tls-key");
+            }
+            if (tlsCertificate.isEmpty() && !plaintext) {
+                throw new IllegalArgumentException("flight: no TLS certificate configured; set flight.tls-certificate and "
+                        + "flight.tls-key, or set flight.plaintext: true to serve without encryption explicitly");
+            }
+            if (tlsCertificate.isPresent() && plaintext) {
+                throw new IllegalArgumentException("flight.plaintext is true but a TLS certificate is configured; choose one");
+            }
+        }
+
+        static FlightSection defaults() {
+            return new FlightSection(null, null, null, null, null, Boolean.TRUE);
+        }
+
+        public boolean tls() {
+            return tlsCertificate.isPresent();
+        }
+    }
+
+    /** The lake: a folder of {@code <schema>/<table>/} Parquet tables, served under one catalog name. */
+    public record LakeSection(Path root, String catalog, String defaultSchema, Duration refreshInterval) {
+        public LakeSection {
+            root = root == null ? Path.of("pondhouse-data") : root;
+            catalog = catalog == null ? "pondhouse" : catalog;
+            defaultSchema = defaultSchema == null ? "main" : defaultSchema;
+            refreshInterval = refreshInterval == null ? Duration.ofSeconds(30) : refreshInterval;
+            requireIdentifier("lake.catalog", catalog);
+            requireIdentifier("lake.default-schema", defaultSchema);
+            if (refreshInterval.isNegative()) {
+                throw new IllegalArgumentException("lake.refresh-interval must not be negative (0 turns polling off)");
+            }
+        }
+
+        static LakeSection defaults() {
+            return new LakeSection(null, null, null, null);
+        }
+    }
+
+    /** The query DuckDB instance. */
+    public record EngineSection(String memoryLimit, Integer threads, Optional<Path> spillDirectory, String spillLimit) {
+        public EngineSection {
+            memoryLimit = memoryLimit == null ? "75%" : memoryLimit;
+            threads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            spillDirectory = spillDirectory == null ? Optional.empty() : spillDirectory;
+            spillLimit = spillLimit == null ? "20GB" : spillLimit;
+            if (threads < 1) {
+                throw new IllegalArgumentException("engine.threads: " + threads + " must be at least 1");
+            }
+        }
+
+        static EngineSection defaults() {
+            return new EngineSection(null, null, null, null);
+        }
+    }
+
+    /** Limits for each query. */
+    public record QuerySection(Integer batchRows, Integer maxConcurrent, Duration queueTimeout, Duration timeout,
+            String memoryPerQuery, Duration unclaimedResultTimeout) {
+        public QuerySection {
+            batchRows = batchRows == null ? 65_536 : batchRows;
+            maxConcurrent = maxConcurrent == null ? Math.max(2, Runtime.getRuntime().availableProcessors() * 2) : maxConcurrent;
+            queueTimeout = queueTimeout == null ? Duration.ofSeconds(60) : queueTimeout;
+            timeout = timeout == null ? Duration.ofMinutes(30) : timeout;
+            memoryPerQuery = memoryPerQuery == null ? "1GB" : memoryPerQuery;
+            unclaimedResultTimeout = unclaimedResultTimeout == null ? Duration.ofSeconds(60) : unclaimedResultTimeout;
+            if (batchRows < 1) {
+                throw new IllegalArgumentException("query.batch-rows: " + batchRows + " must be at least 1");
+            }
+            if (maxConcurrent < 1) {
+                throw new IllegalArgumentException("query.max-concurrent: " + maxConcurrent + " must be at least 1");
+            }
+            ByteSize.parse("query.memory-per-query", memoryPerQuery);
+        }
+
+        static QuerySection defaults() {
+            return new QuerySection(null, null, null, null, null, null);
+        }
+
+        public long memoryPerQueryBytes() {
+            return ByteSize.parse("query.memory-per-query", memoryPerQuery);
+        }
+    }
+
+    /** Client sessions: one DuckDB connection each. */
+    public record SessionSection(Integer max, Duration idleTimeout) {
+        public SessionSection {
+            max = max == null ? 200 : max;
+            idleTimeout = idleTimeout == null ? Duration.ofMinutes(30) : idleTimeout;
+            if (max < 1) {
+                throw new IllegalArgumentException("sessions.max: " + max + " must be at least 1");
+            }
+            if (idleTimeout.isZero() || idleTimeout.isNegative()) {
+                throw new IllegalArgumentException("sessions.idle-timeout must be positive");
+            }
+        }
+
+        static SessionSection defaults() {
+            return new SessionSection(null, null);
+        }
+    }
+
+    /** Who may log in. */
+    public record AuthSection(Optional<Path> usersFile, Duration tokenLifetime, Duration tokenIdleTimeout) {
+        public AuthSection {
+            usersFile = usersFile == null ? Optional.empty() : usersFile;
+            tokenLifetime = tokenLifetime == null ? Duration.ofHours(8) : tokenLifetime;
+            tokenIdleTimeout = tokenIdleTimeout == null ? Duration.ofHours(1) : tokenIdleTimeout;
+            if (tokenLifetime.isZero() || tokenLifetime.isNegative()) {
+                throw new IllegalArgumentException("auth.token-lifetime must be positive");
+            }
+            if (tokenIdleTimeout.isZero() || tokenIdleTimeout.isNegative()) {
+                throw new IllegalArgumentException("auth.token-idle-timeout must be positive");
+            }
+        }
+
+        static AuthSection defaults() {
+            return new AuthSection(null, null, null);
+        }
+    }
+
+    static void requireIdentifier(String key, String value) {
+        requireNonNull(value, key + " is null");
+        if (!value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException(key + ": '" + value
+                    + "' is not a plain identifier (letters, digits, underscore; not starting with a digit)");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.pondhouse.server.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pondhouse.server.lake.LakeCatalog;
+import dev.pondhouse.server.lake.LakeTable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves each lake table as a view {@code "<catalog>"."<schema>"."<table>"} over exactly the files
+ * of its current snapshot. Replacing a view is one DuckDB catalog transaction: queries that started
+ * before keep the files they bound to, new queries see the new snapshot.
+ *
+ * <p>Thread-safety: {@link #refresh()} is synchronized; publishing happens on the engine's admin
+ * connection.
+ */
+public final class ViewPublisher {
+    private static final Logger log = LoggerFactory.getLogger(ViewPublisher.class);
+
+    private final QueryEngine engine;
+    private final LakeCatalog catalog;
+
+    // Guarded by this: qualified table name -> the files its view reads.
+    private final Map<String, LakeTable> published = new HashMap<>();
+
+    public ViewPublisher(QueryEngine engine, LakeCatalog catalog) {
+        this.engine = requireNonNull(engine, "engine is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+    }
+
+    /** Reads the lake and brings the views in line with it. Returns the number of views changed. */
+    public synchronized int refresh() throws IOException, SQLException {
+        LakeCatalog.Listing listing = catalog.tables();
+        for (String problem : listing.problems()) {
+            log.warn("lake: {}", problem);
+        }
+        Map<String, LakeTable> current = listing.tables().stream()
+                .collect(Collectors.toMap(LakeTable::qualifiedName, table -> table));
+        int changed = engine.withAdminConnection(connection -> {
+            int count = 0;
+            try (Statement statement = connection.createStatement()) {
+                Set<String> schemas = new HashSet<>();
+                for (LakeTable table : current.values()) {
+                    if (table.equals(published.get(table.qualifiedName()))) {
+                        continue;
+                    }
+                    if (schemas.add(table.schema())) {
+                        statement.execute("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(engine.catalog()) + "."
+                                + SqlIdentifiers.quote(table.schema()));
+                    }
+                    statement.execute(viewDefinition(table));
+                    published.put(table.qualifiedName(), table);
+                    count++;
+                }
+                for (LakeTable gone : Set.copyOf(published.values())) {
+                    if (!current.containsKey(gone.qualifiedName())) {
+                        statement.execute("DROP VIEW IF EXISTS " + viewName(gone));
+                        published.remove(gone.qualifiedName());
+                        count++;
+                    }
+                }
+            }
+            return count;
+        });
+        if (changed > 0) {
+            log.info("lake: {} view(s) created, replaced or dropped; {} table(s) served", changed, published.size());
+        }
+        return changed;
+    }
+
+    /** Qualified names of the tables currently served. */
+    public synchronized Set<String> servedTables() {
+        return Set.copyOf(published.keySet());
+    }
+
+    private String viewName(LakeTable table) {
+        return SqlIdentifiers.qualified(engine.catalog(), table.schema(), table.name());
+    }
+
+    private String viewDefinition(LakeTable table) {
+        String files = table.files().stream()
+                .map(Path::toString)
+                .map(SqlIdentifiers::literal)
+                .collect(Collectors.joining(", ", "[", "]"));
+        return "CREATE OR REPLACE VIEW " + viewName(table) + " AS SELECT * FROM read_parquet(" + files
+                + ", hive_partitioning = " + table.hivePartitioned() + ", union_by_name = true)";
+    }
+}

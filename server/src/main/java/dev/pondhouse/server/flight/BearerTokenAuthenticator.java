@@ -1,0 +1,140 @@
+package dev.pondhouse.server.flight;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pondhouse.security.AuthenticatedUser;
+import dev.pondhouse.security.AuthenticationFailedException;
+import dev.pondhouse.security.UserAuthenticator;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.flight.CallHeaders;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.auth2.Auth2Constants;
+import org.apache.arrow.flight.auth2.CallHeaderAuthenticator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flight authentication: a client logs in with HTTP Basic credentials (the handshake) and gets a
+ * random bearer token, which it sends on every later call. A token expires after an absolute
+ * lifetime and after an idle period. Failed logins learn only "invalid credentials".
+ *
+ * <p>The token is also set as the cookie {@value #TOKEN_COOKIE} and accepted from it, for clients
+ * that send cookies but not the bearer header on every call (the ADBC Java driver's prepared
+ * statements, with its cookie middleware switched on).
+ *
+ * <p>Thread-safe: tokens live in a concurrent map.
+ */
+public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
+    static final String TOKEN_COOKIE = "pondhouse_token";
+    private static final Logger log = LoggerFactory.getLogger(BearerTokenAuthenticator.class);
+
+    private final UserAuthenticator users;
+    private final Duration lifetime;
+    private final Duration idleTimeout;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+
+    public BearerTokenAuthenticator(UserAuthenticator users, Duration lifetime, Duration idleTimeout, Clock clock) {
+        this.users = requireNonNull(users, "users is null");
+        this.lifetime = requireNonNull(lifetime, "lifetime is null");
+        this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public AuthResult authenticate(CallHeaders headers) {
+        String authorization = headers.get(Auth2Constants.AUTHORIZATION_HEADER);
+        if (authorization == null) {
+            java.util.Optional<String> cookieToken = Cookies.value(headers, TOKEN_COOKIE);
+            if (cookieToken.isPresent()) {
+                return resume(cookieToken.get());
+            }
+            throw CallStatus.UNAUTHENTICATED.withDescription("log in with a user name and password").toRuntimeException();
+        }
+        if (authorization.regionMatches(true, 0, Auth2Constants.BASIC_PREFIX, 0, Auth2Constants.BASIC_PREFIX.length())) {
+            return login(authorization.substring(Auth2Constants.BASIC_PREFIX.length()).trim());
+        }
+        if (authorization.regionMatches(true, 0, Auth2Constants.BEARER_PREFIX, 0, Auth2Constants.BEARER_PREFIX.length())) {
+            return resume(authorization.substring(Auth2Constants.BEARER_PREFIX.length()).trim());
+        }
+        throw CallStatus.UNAUTHENTICATED.withDescription("unsupported authorization scheme; use Basic or Bearer")
+                .toRuntimeException();
+    }
+
+    private AuthResult login(String encoded) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw CallStatus.UNAUTHENTICATED.withDescription("invalid credentials").toRuntimeException();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0) {
+            throw CallStatus.UNAUTHENTICATED.withDescription("invalid credentials").toRuntimeException();
+        }
+        String name = decoded.substring(0, colon);
+        char[] password = decoded.substring(colon + 1).toCharArray();
+        AuthenticatedUser user;
+        try {
+            user = users.authenticate(name, password);
+        } catch (AuthenticationFailedException e) {
+            log.info("login failed for user '{}'", name);
+            throw CallStatus.UNAUTHENTICATED.withDescription("invalid credentials").toRuntimeException();
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Instant now = clock.instant();
+        tokens.put(token, new Token(user, now.plus(lifetime), now));
+        log.info("user {} logged in", user.name());
+        return new TokenResult(user.name(), token);
+    }
+
+    private AuthResult resume(String token) {
+        Token entry = tokens.get(token);
+        Instant now = clock.instant();
+        if (entry == null) {
+            throw CallStatus.UNAUTHENTICATED.withDescription("session token unknown or expired; log in again").toRuntimeException();
+        }
+        if (now.isAfter(entry.expires()) || now.isAfter(entry.lastUsed().plus(idleTimeout))) {
+            tokens.remove(token, entry);
+            throw CallStatus.UNAUTHENTICATED.withDescription("session token expired; log in again").toRuntimeException();
+        }
+        tokens.replace(token, entry, new Token(entry.user(), entry.expires(), now));
+        return new TokenResult(entry.user().name(), token);
+    }
+
+    /** Forgets expired tokens; called periodically. */
+    public void evictExpired() {
+        Instant now = clock.instant();
+        tokens.values().removeIf(entry -> now.isAfter(entry.expires()) || now.isAfter(entry.lastUsed().plus(idleTimeout)));
+    }
+
+    private record Token(AuthenticatedUser user, Instant expires, Instant lastUsed) {}
+
+    private record TokenResult(String peerIdentity, String token) implements AuthResult {
+        @Override
+        public String getPeerIdentity() {
+            return peerIdentity;
+        }
+
+        @Override
+        public void appendToOutgoingHeaders(CallHeaders outgoingHeaders) {
+            if (outgoingHeaders.get(Auth2Constants.AUTHORIZATION_HEADER) == null) {
+                outgoingHeaders.insert(Auth2Constants.AUTHORIZATION_HEADER, Auth2Constants.BEARER_PREFIX + token);
+                outgoingHeaders.insert("set-cookie", TOKEN_COOKIE + "=" + token + "; HttpOnly");
+            }
+        }
+    }
+}

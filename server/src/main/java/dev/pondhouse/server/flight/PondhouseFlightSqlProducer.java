@@ -1,0 +1,620 @@
+package dev.pondhouse.server.flight;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.query.PreparedQuery;
+import dev.pondhouse.server.query.QueryService;
+import dev.pondhouse.server.query.QuerySession;
+import dev.pondhouse.server.query.RunningQuery;
+import dev.pondhouse.server.query.SessionRegistry;
+import dev.pondhouse.server.query.metadata.FlightSqlMetadata;
+import dev.pondhouse.server.query.metadata.KeyMetadata;
+import dev.pondhouse.server.query.metadata.TableVisibility;
+import dev.pondhouse.server.query.metadata.XdbcTypeInfo;
+import org.apache.arrow.flight.sql.SqlInfoBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.CancelFlightInfoRequest;
+import org.apache.arrow.flight.CancelStatus;
+import org.apache.arrow.flight.CloseSessionRequest;
+import org.apache.arrow.flight.CloseSessionResult;
+import org.apache.arrow.flight.Criteria;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.GetSessionOptionsRequest;
+import org.apache.arrow.flight.GetSessionOptionsResult;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.SessionOptionValue;
+import org.apache.arrow.flight.SessionOptionValueFactory;
+import org.apache.arrow.flight.SetSessionOptionsRequest;
+import org.apache.arrow.flight.SetSessionOptionsResult;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.FlightSqlProducer;
+import org.apache.arrow.flight.sql.impl.FlightSql;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndTransactionRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCrossReference;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetDbSchemas;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetExportedKeys;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetImportedKeys;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetPrimaryKeys;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetSqlInfo;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTableTypes;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetXdbcTypeInfo;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The Flight SQL protocol adapter: decodes commands, finds the caller's session, hands the work to
+ * the query layer and encodes the answers. No SQL is written here.
+ *
+ * <p>Statements execute when the client asks for their FlightInfo, so errors surface on execute and
+ * the schema is exact; the result then waits for the one DoGet that reads it.
+ */
+public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
+    private static final String CATALOG_OPTION = "catalog";
+    private static final String SCHEMA_OPTION = "schema";
+
+    private final SessionRegistry sessions;
+    private final QueryService queries;
+    private final FlightSqlMetadata metadata;
+    private final KeyMetadata keys;
+    private final XdbcTypeInfo typeInfo;
+    private final SqlInfoBuilder sqlInfo;
+    private final BufferAllocator allocator;
+    private final ResultStreamer streamer;
+
+    public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries, String catalog, SqlInfoBuilder sqlInfo,
+            BufferAllocator allocator) {
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.queries = requireNonNull(queries, "queries is null");
+        this.metadata = new FlightSqlMetadata(allocator, catalog);
+        this.keys = new KeyMetadata(allocator, catalog);
+        this.typeInfo = new XdbcTypeInfo(allocator);
+        this.sqlInfo = requireNonNull(sqlInfo, "sqlInfo is null");
+        this.allocator = requireNonNull(allocator, "allocator is null");
+        this.streamer = new ResultStreamer(queries);
+    }
+
+    // ---- sessions -------------------------------------------------------------------------
+
+    private QuerySession session(CallContext context) {
+        String user = context.peerIdentity();
+        if (user == null || user.isEmpty()) {
+            throw CallStatus.UNAUTHENTICATED.withDescription("log in first").toRuntimeException();
+        }
+        SessionMiddleware middleware = context.getMiddleware(SessionMiddleware.KEY);
+        String id = middleware.cookieSession()
+                .or(() -> middleware.bearerToken().map(PondhouseFlightSqlProducer::sessionForToken))
+                .orElseGet(sessions::newSessionId);
+        QuerySession session = sessions.open(id, user);
+        middleware.sendSession(id);
+        return session;
+    }
+
+    /** A client without cookies gets one session per login, named by a digest of its token. */
+    private static String sessionForToken(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("session:" + token).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 18);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static Optional<String> transaction(boolean present, ByteString id) {
+        return present ? Optional.of(id.toStringUtf8()) : Optional.empty();
+    }
+
+    // ---- statements -----------------------------------------------------------------------
+
+    @Override
+    public FlightInfo getFlightInfoStatement(CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
+        return call(() -> {
+            QuerySession session = session(context);
+            RunningQuery query = queries.execute(session, command.getQuery(),
+                    transaction(command.hasTransactionId(), command.getTransactionId()), context::isCancelled);
+            return resultInfo(query, descriptor);
+        });
+    }
+
+    @Override
+    public FlightInfo getFlightInfoPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
+            FlightDescriptor descriptor) {
+        return call(() -> {
+            QuerySession session = session(context);
+            RunningQuery query = queries.executePrepared(session, command.getPreparedStatementHandle().toStringUtf8(),
+                    Optional.empty(), context::isCancelled);
+            return resultInfo(query, descriptor);
+        });
+    }
+
+    private static FlightInfo resultInfo(RunningQuery query, FlightDescriptor descriptor) {
+        TicketStatementQuery ticket = TicketStatementQuery.newBuilder()
+                .setStatementHandle(ByteString.copyFromUtf8(query.id()))
+                .build();
+        FlightEndpoint endpoint = new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()));
+        return new FlightInfo(query.schema(), descriptor, List.of(endpoint), -1, -1);
+    }
+
+    @Override
+    public SchemaResult getSchemaStatement(CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
+        return call(() -> {
+            QuerySession session = session(context);
+            PreparedQuery prepared = queries.prepare(session, command.getQuery(),
+                    transaction(command.hasTransactionId(), command.getTransactionId()));
+            try {
+                return new SchemaResult(prepared.datasetSchema());
+            } finally {
+                queries.closePrepared(session, prepared.handle());
+            }
+        });
+    }
+
+    @Override
+    public SchemaResult getSchemaPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
+            FlightDescriptor descriptor) {
+        return call(() -> new SchemaResult(
+                queries.prepared(session(context), command.getPreparedStatementHandle().toStringUtf8()).datasetSchema()));
+    }
+
+    @Override
+    public void getStreamStatement(TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
+        RunningQuery query;
+        try {
+            query = queries.claim(ticket.getStatementHandle().toStringUtf8(), context.peerIdentity());
+        } catch (RuntimeException e) {
+            listener.error(FlightErrors.toFlight(e));
+            return;
+        }
+        streamer.stream(query, listener);
+    }
+
+    @Override
+    public void getStreamPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
+            ServerStreamListener listener) {
+        RunningQuery query;
+        try {
+            query = queries.executePrepared(session(context), command.getPreparedStatementHandle().toStringUtf8(),
+                    Optional.empty(), listener::isCancelled);
+            query = queries.claim(query.id(), context.peerIdentity());
+        } catch (RuntimeException e) {
+            listener.error(FlightErrors.toFlight(e));
+            return;
+        }
+        streamer.stream(query, listener);
+    }
+
+    @Override
+    public Runnable acceptPutStatement(CommandStatementUpdate command, CallContext context, FlightStream flightStream,
+            StreamListener<PutResult> ackStream) {
+        return () -> respond(ackStream, () -> {
+            long changed = queries.executeUpdate(session(context), command.getQuery(),
+                    transaction(command.hasTransactionId(), command.getTransactionId()), context::isCancelled);
+            return updateResult(changed);
+        });
+    }
+
+    @Override
+    public Runnable acceptPutPreparedStatementUpdate(CommandPreparedStatementUpdate command, CallContext context,
+            FlightStream flightStream, StreamListener<PutResult> ackStream) {
+        return () -> respond(ackStream, () -> {
+            QuerySession session = session(context);
+            String handle = command.getPreparedStatementHandle().toStringUtf8();
+            bindParameters(session, handle, flightStream);
+            return updateResult(queries.executePreparedUpdate(session, handle, Optional.empty(), context::isCancelled));
+        });
+    }
+
+    @Override
+    public Runnable acceptPutPreparedStatementQuery(CommandPreparedStatementQuery command, CallContext context,
+            FlightStream flightStream, StreamListener<PutResult> ackStream) {
+        return () -> respond(ackStream, () -> {
+            QuerySession session = session(context);
+            String handle = command.getPreparedStatementHandle().toStringUtf8();
+            bindParameters(session, handle, flightStream);
+            FlightSql.DoPutPreparedStatementResult result = FlightSql.DoPutPreparedStatementResult.newBuilder()
+                    .setPreparedStatementHandle(command.getPreparedStatementHandle())
+                    .build();
+            return List.of(PutResult.metadata(bytes(result.toByteArray())));
+        });
+    }
+
+    private void bindParameters(QuerySession session, String handle, FlightStream flightStream) {
+        List<List<Object>> rows = new ArrayList<>();
+        while (flightStream.next()) {
+            rows.addAll(QueryService.parameterRows(flightStream.getRoot()));
+        }
+        queries.bind(session, handle, rows);
+    }
+
+    private List<PutResult> updateResult(long changed) {
+        DoPutUpdateResult result = DoPutUpdateResult.newBuilder().setRecordCount(changed).build();
+        return List.of(PutResult.metadata(bytes(result.toByteArray())));
+    }
+
+    private org.apache.arrow.memory.ArrowBuf bytes(byte[] content) {
+        org.apache.arrow.memory.ArrowBuf buffer = allocator.buffer(content.length);
+        buffer.writeBytes(content);
+        return buffer;
+    }
+
+    @Override
+    public void createPreparedStatement(ActionCreatePreparedStatementRequest request, CallContext context,
+            StreamListener<Result> listener) {
+        respondOne(listener, () -> {
+            PreparedQuery prepared = queries.prepare(session(context), request.getQuery(),
+                    transaction(request.hasTransactionId(), request.getTransactionId()));
+            ActionCreatePreparedStatementResult result = ActionCreatePreparedStatementResult.newBuilder()
+                    .setPreparedStatementHandle(ByteString.copyFromUtf8(prepared.handle()))
+                    .setDatasetSchema(ByteString.copyFrom(prepared.datasetSchema().serializeAsMessage()))
+                    .setParameterSchema(ByteString.copyFrom(prepared.parameterSchema().serializeAsMessage()))
+                    .build();
+            return new Result(Any.pack(result).toByteArray());
+        });
+    }
+
+    @Override
+    public void closePreparedStatement(ActionClosePreparedStatementRequest request, CallContext context,
+            StreamListener<Result> listener) {
+        try {
+            queries.closePrepared(session(context), request.getPreparedStatementHandle().toStringUtf8());
+            listener.onCompleted();
+        } catch (RuntimeException e) {
+            listener.onError(FlightErrors.toFlight(e));
+        }
+    }
+
+    // ---- transactions, cancellation, session options ---------------------------------------
+
+    @Override
+    public void beginTransaction(ActionBeginTransactionRequest request, CallContext context,
+            StreamListener<ActionBeginTransactionResult> listener) {
+        respondOne(listener, () -> ActionBeginTransactionResult.newBuilder()
+                .setTransactionId(ByteString.copyFromUtf8(queries.beginTransaction(session(context))))
+                .build());
+    }
+
+    @Override
+    public void endTransaction(ActionEndTransactionRequest request, CallContext context, StreamListener<Result> listener) {
+        try {
+            boolean commit = switch (request.getAction()) {
+                case END_TRANSACTION_COMMIT -> true;
+                case END_TRANSACTION_ROLLBACK -> false;
+                default -> throw PondhouseException.userError("end transaction needs COMMIT or ROLLBACK, got "
+                        + request.getAction());
+            };
+            queries.endTransaction(session(context), request.getTransactionId().toStringUtf8(), commit);
+            listener.onCompleted();
+        } catch (RuntimeException e) {
+            listener.onError(FlightErrors.toFlight(e));
+        }
+    }
+
+    @Override
+    public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context, StreamListener<CancelStatus> listener) {
+        respondOne(listener, () -> {
+            boolean cancelled = false;
+            for (FlightEndpoint endpoint : request.getInfo().getEndpoints()) {
+                Optional<String> id = queryId(endpoint.getTicket());
+                if (id.isPresent()) {
+                    cancelled |= queries.cancel(id.get(), context.peerIdentity());
+                }
+            }
+            return cancelled ? CancelStatus.CANCELLED : CancelStatus.NOT_CANCELLABLE;
+        });
+    }
+
+    private static Optional<String> queryId(Ticket ticket) {
+        try {
+            Any any = Any.parseFrom(ticket.getBytes());
+            if (any.is(TicketStatementQuery.class)) {
+                return Optional.of(any.unpack(TicketStatementQuery.class).getStatementHandle().toStringUtf8());
+            }
+            return Optional.empty();
+        } catch (InvalidProtocolBufferException e) {
+            throw PondhouseException.userError("the ticket is not a Flight SQL ticket");
+        }
+    }
+
+    @Override
+    public void setSessionOptions(SetSessionOptionsRequest request, CallContext context,
+            StreamListener<SetSessionOptionsResult> listener) {
+        respondOne(listener, () -> {
+            Map<String, SetSessionOptionsResult.Error> errors = new HashMap<>();
+            Optional<String> catalog = Optional.empty();
+            Optional<String> schema = Optional.empty();
+            for (Map.Entry<String, SessionOptionValue> option : request.getSessionOptions().entrySet()) {
+                Optional<String> value = stringValue(option.getValue());
+                if (!option.getKey().equals(CATALOG_OPTION) && !option.getKey().equals(SCHEMA_OPTION)) {
+                    errors.put(option.getKey(), new SetSessionOptionsResult.Error(SetSessionOptionsResult.ErrorValue.INVALID_NAME));
+                } else if (value.isEmpty()) {
+                    errors.put(option.getKey(), new SetSessionOptionsResult.Error(SetSessionOptionsResult.ErrorValue.INVALID_VALUE));
+                } else if (option.getKey().equals(CATALOG_OPTION)) {
+                    catalog = value;
+                } else {
+                    schema = value;
+                }
+            }
+            if (errors.isEmpty()) {
+                queries.use(session(context), catalog, schema);
+            }
+            return new SetSessionOptionsResult(errors);
+        });
+    }
+
+    private static Optional<String> stringValue(SessionOptionValue value) {
+        String[] holder = new String[1];
+        value.acceptVisitor(new org.apache.arrow.flight.SessionOptionValueVisitor<Void>() {
+            @Override
+            public Void visit(String text) {
+                holder[0] = text;
+                return null;
+            }
+
+            @Override
+            public Void visit(boolean flag) {
+                return null;
+            }
+
+            @Override
+            public Void visit(long number) {
+                return null;
+            }
+
+            @Override
+            public Void visit(double number) {
+                return null;
+            }
+
+            @Override
+            public Void visit(String[] texts) {
+                return null;
+            }
+
+            @Override
+            public Void visit(Void empty) {
+                return null;
+            }
+        });
+        return Optional.ofNullable(holder[0]);
+    }
+
+    @Override
+    public void getSessionOptions(GetSessionOptionsRequest request, CallContext context,
+            StreamListener<GetSessionOptionsResult> listener) {
+        respondOne(listener, () -> {
+            List<String> current = queries.currentCatalogAndSchema(session(context));
+            return new GetSessionOptionsResult(Map.of(
+                    CATALOG_OPTION, SessionOptionValueFactory.makeSessionOptionValue(current.get(0)),
+                    SCHEMA_OPTION, SessionOptionValueFactory.makeSessionOptionValue(current.get(1))));
+        });
+    }
+
+    @Override
+    public void closeSession(CloseSessionRequest request, CallContext context, StreamListener<CloseSessionResult> listener) {
+        respondOne(listener, () -> {
+            QuerySession session = session(context);
+            queries.cancelSession(session);
+            sessions.close(session);
+            return new CloseSessionResult(CloseSessionResult.Status.CLOSED);
+        });
+    }
+
+    // ---- metadata -------------------------------------------------------------------------
+
+    private FlightInfo metadataInfo(Message command, FlightDescriptor descriptor, Schema schema) {
+        Ticket ticket = new Ticket(Any.pack(command).toByteArray());
+        return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
+    }
+
+    private void sendMetadata(CallContext context, ServerStreamListener listener,
+            QuerySession.MetadataWork<VectorSchemaRoot> listing) {
+        VectorSchemaRoot root;
+        try {
+            QuerySession session = session(context);
+            root = queries.metadata(session, listing);
+        } catch (RuntimeException e) {
+            listener.error(FlightErrors.toFlight(e));
+            return;
+        }
+        sendRoot(root, listener);
+    }
+
+    private static void sendRoot(VectorSchemaRoot root, ServerStreamListener listener) {
+        try (root) {
+            listener.start(root);
+            listener.putNext();
+        } catch (RuntimeException e) {
+            listener.error(FlightErrors.toFlight(e));
+            return;
+        }
+        listener.completed();
+    }
+
+    @Override
+    public FlightInfo getFlightInfoSqlInfo(CommandGetSqlInfo request, CallContext context, FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_SQL_INFO_SCHEMA);
+    }
+
+    @Override
+    public void getStreamSqlInfo(CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
+        sqlInfo.send(command.getInfoList(), listener);
+    }
+
+    @Override
+    public FlightInfo getFlightInfoTypeInfo(CommandGetXdbcTypeInfo request, CallContext context, FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_TYPE_INFO_SCHEMA);
+    }
+
+    @Override
+    public void getStreamTypeInfo(CommandGetXdbcTypeInfo request, CallContext context, ServerStreamListener listener) {
+        try {
+            sendRoot(typeInfo.typeInfo(request), listener);
+        } catch (RuntimeException e) {
+            listener.error(FlightErrors.toFlight(e));
+        }
+    }
+
+    @Override
+    public FlightInfo getFlightInfoCatalogs(CommandGetCatalogs request, CallContext context, FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_CATALOGS_SCHEMA);
+    }
+
+    @Override
+    public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
+        sendMetadata(context, listener, connection -> metadata.catalogs(connection, TableVisibility.ALL));
+    }
+
+    @Override
+    public FlightInfo getFlightInfoSchemas(CommandGetDbSchemas request, CallContext context, FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_SCHEMAS_SCHEMA);
+    }
+
+    @Override
+    public void getStreamSchemas(CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
+        sendMetadata(context, listener, connection -> metadata.schemas(connection, TableVisibility.ALL, command));
+    }
+
+    @Override
+    public FlightInfo getFlightInfoTables(CommandGetTables request, CallContext context, FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor,
+                request.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA);
+    }
+
+    @Override
+    public void getStreamTables(CommandGetTables command, CallContext context, ServerStreamListener listener) {
+        sendMetadata(context, listener, connection -> metadata.tables(connection, TableVisibility.ALL, command));
+    }
+
+    @Override
+    public FlightInfo getFlightInfoTableTypes(CommandGetTableTypes request, CallContext context, FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_TABLE_TYPES_SCHEMA);
+    }
+
+    @Override
+    public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
+        try {
+            sendRoot(metadata.tableTypes(), listener);
+        } catch (RuntimeException e) {
+            listener.error(FlightErrors.toFlight(e));
+        }
+    }
+
+    @Override
+    public FlightInfo getFlightInfoPrimaryKeys(CommandGetPrimaryKeys request, CallContext context, FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_PRIMARY_KEYS_SCHEMA);
+    }
+
+    @Override
+    public void getStreamPrimaryKeys(CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
+        sendMetadata(context, listener, connection -> keys.primaryKeys(connection, TableVisibility.ALL, command));
+    }
+
+    @Override
+    public FlightInfo getFlightInfoExportedKeys(CommandGetExportedKeys request, CallContext context, FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_EXPORTED_KEYS_SCHEMA);
+    }
+
+    @Override
+    public FlightInfo getFlightInfoImportedKeys(CommandGetImportedKeys request, CallContext context, FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_IMPORTED_KEYS_SCHEMA);
+    }
+
+    @Override
+    public FlightInfo getFlightInfoCrossReference(CommandGetCrossReference request, CallContext context,
+            FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_CROSS_REFERENCE_SCHEMA);
+    }
+
+    @Override
+    public void getStreamExportedKeys(CommandGetExportedKeys command, CallContext context, ServerStreamListener listener) {
+        sendMetadata(context, listener, connection -> keys.exportedKeys(connection, TableVisibility.ALL, command));
+    }
+
+    @Override
+    public void getStreamImportedKeys(CommandGetImportedKeys command, CallContext context, ServerStreamListener listener) {
+        sendMetadata(context, listener, connection -> keys.importedKeys(connection, TableVisibility.ALL, command));
+    }
+
+    @Override
+    public void getStreamCrossReference(CommandGetCrossReference command, CallContext context, ServerStreamListener listener) {
+        sendMetadata(context, listener, connection -> keys.crossReference(connection, TableVisibility.ALL, command));
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------
+
+    @Override
+    public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
+        listener.onCompleted();
+    }
+
+    @Override
+    public void close() {}
+
+    private static <T> T call(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            throw FlightErrors.toFlight(e);
+        }
+    }
+
+    private static <T> void respondOne(StreamListener<T> listener, java.util.function.Supplier<T> work) {
+        T value;
+        try {
+            value = work.get();
+        } catch (RuntimeException e) {
+            listener.onError(FlightErrors.toFlight(e));
+            return;
+        }
+        listener.onNext(value);
+        listener.onCompleted();
+    }
+
+    private static void respond(StreamListener<PutResult> listener, java.util.function.Supplier<List<PutResult>> work) {
+        List<PutResult> results;
+        try {
+            results = work.get();
+        } catch (RuntimeException e) {
+            listener.onError(FlightErrors.toFlight(e));
+            return;
+        }
+        for (PutResult result : results) {
+            try (result) {
+                listener.onNext(result);
+            }
+        }
+        listener.onCompleted();
+    }
+}

@@ -1,0 +1,532 @@
+package dev.pondhouse.server.query;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pondhouse.server.config.ServerConfig.QuerySection;
+import dev.pondhouse.server.engine.SqlIdentifiers;
+import dev.pondhouse.server.error.ErrorKind;
+import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.query.metadata.DuckDbArrowTypes;
+import java.security.SecureRandom;
+import java.sql.ParameterMetaData;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBPreparedStatement;
+import org.duckdb.DuckDBResultSet;
+import org.duckdb.DuckDBResultSetMetaData;
+import org.duckdb.StatementReturnType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepares and runs statements on session connections, within the server's limits: at most
+ * {@code query.max-concurrent} statements run at once (others wait up to
+ * {@code query.queue-timeout}), each result's Arrow memory is capped at
+ * {@code query.memory-per-query}, each statement is interrupted after {@code query.timeout} or
+ * when its client goes away, and a result nobody comes to read is dropped after
+ * {@code query.unclaimed-result-timeout}.
+ *
+ * <p>Thread-safe. Results are exported from DuckDB through Arrow's C stream interface in batches of
+ * {@code query.batch-rows} rows and are never materialized as a whole.
+ */
+public final class QueryService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QueryService.class);
+    private static final Duration WATCHDOG_PERIOD = Duration.ofMillis(100);
+
+    private final QuerySection limits;
+    private final BufferAllocator allocator;
+    private final DuckDbArrowTypes types;
+    private final Semaphore queryPermits;
+    private final Map<String, RunningQuery> running = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pondhouse-query-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public QueryService(QuerySection limits, BufferAllocator allocator, DuckDbArrowTypes types) {
+        this.limits = requireNonNull(limits, "limits is null");
+        this.types = requireNonNull(types, "types is null");
+        this.allocator = requireNonNull(allocator, "allocator is null");
+        this.queryPermits = new Semaphore(limits.maxConcurrent(), true);
+    }
+
+    public void start() {
+        watchdog.scheduleWithFixedDelay(this::enforceLimits, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Prepares {@code sql} on the session's connection; the handle stays valid until closed. */
+    public PreparedQuery prepare(QuerySession session, String sql, Optional<String> transactionId) {
+        requireSql(sql);
+        checkTransaction(session, transactionId);
+        DuckDBConnection connection = session.acquire(limits.queueTimeout(), "preparing a statement");
+        DuckDBPreparedStatement statement = null;
+        try {
+            statement = connection.prepareStatement(sql).unwrap(DuckDBPreparedStatement.class);
+            DuckDBResultSetMetaData metadata = statement.getMetaData().unwrap(DuckDBResultSetMetaData.class);
+            StatementReturnType returnType = metadata.getReturnType();
+            Schema dataset = returnType == StatementReturnType.QUERY_RESULT ? datasetSchema(metadata) : new Schema(List.of());
+            PreparedQuery query = new PreparedQuery(newId(), sql, statement, returnType, dataset,
+                    parameterSchema(statement.getParameterMetaData()));
+            session.addPrepared(query);
+            return query;
+        } catch (SQLException e) {
+            closeQuietly(statement, e);
+            throw DuckDbErrors.classify(e);
+        } finally {
+            session.release();
+        }
+    }
+
+    /** Replaces the parameter values bound to a prepared statement (one list per parameter row). */
+    public void bind(QuerySession session, String handle, List<List<Object>> rows) {
+        try {
+            prepared(session, handle).bind(rows);
+        } catch (IllegalArgumentException e) {
+            throw PondhouseException.userError(e.getMessage());
+        }
+    }
+
+    /** Converts an Arrow parameter batch to rows of Java values. */
+    public static List<List<Object>> parameterRows(org.apache.arrow.vector.VectorSchemaRoot batch) {
+        return ArrowParameters.rows(batch);
+    }
+
+    public PreparedQuery prepared(QuerySession session, String handle) {
+        return session.prepared(handle).orElseThrow(() -> PondhouseException.notFound(
+                "prepared statement " + handle + " does not exist in this session (closed, or the session expired)"));
+    }
+
+    public void closePrepared(QuerySession session, String handle) {
+        PreparedQuery query = session.removePrepared(handle).orElseThrow(() -> PondhouseException.notFound(
+                "prepared statement " + handle + " does not exist in this session"));
+        DuckDBConnection ignored = session.acquire(limits.queueTimeout(), "closing a prepared statement");
+        try {
+            query.close();
+        } catch (SQLException e) {
+            throw DuckDbErrors.classify(e);
+        } finally {
+            session.release();
+        }
+    }
+
+    /** Runs ad-hoc SQL; the result waits in the returned query until it is read or dropped. */
+    public RunningQuery execute(QuerySession session, String sql, Optional<String> transactionId, BooleanSupplier clientGone) {
+        requireSql(sql);
+        return start(session, Optional.empty(), sql, transactionId, clientGone);
+    }
+
+    /** Runs a prepared statement with its bound parameters (the first parameter row). */
+    public RunningQuery executePrepared(QuerySession session, String handle, Optional<String> transactionId,
+            BooleanSupplier clientGone) {
+        PreparedQuery query = prepared(session, handle);
+        if (query.parameterRows().size() > 1) {
+            throw PondhouseException.userError("a query takes one row of parameters, got " + query.parameterRows().size());
+        }
+        return start(session, Optional.of(query), query.sql(), transactionId, clientGone);
+    }
+
+    /** Runs ad-hoc SQL that changes something; returns the number of rows changed (0 for DDL). */
+    public long executeUpdate(QuerySession session, String sql, Optional<String> transactionId, BooleanSupplier clientGone) {
+        requireSql(sql);
+        return update(session, Optional.empty(), sql, transactionId, clientGone);
+    }
+
+    /** Runs a prepared update once per bound parameter row; returns the total of rows changed. */
+    public long executePreparedUpdate(QuerySession session, String handle, Optional<String> transactionId,
+            BooleanSupplier clientGone) {
+        PreparedQuery query = prepared(session, handle);
+        return update(session, Optional.of(query), query.sql(), transactionId, clientGone);
+    }
+
+    private RunningQuery start(QuerySession session, Optional<PreparedQuery> prepared, String sql,
+            Optional<String> transactionId, BooleanSupplier clientGone) {
+        RunningQuery query = admit(session, prepared, sql, transactionId, clientGone);
+        try {
+            DuckDBPreparedStatement statement = query.statement();
+            List<List<Object>> rows = prepared.map(PreparedQuery::parameterRows).orElse(List.of());
+            bindRow(statement, rows.isEmpty() ? List.of() : rows.get(0));
+            if (statement.execute()) {
+                ResultSet resultSet = statement.getResultSet();
+                ArrowReader reader = (ArrowReader) resultSet.unwrap(DuckDBResultSet.class)
+                        .arrowExportStream(query.allocator(), limits.batchRows());
+                query.result(resultSet, reader, reader.getVectorSchemaRoot().getSchema());
+            } else {
+                query.result(null, null, new Schema(List.of()));
+            }
+            // The call that executed is over; from here on the streaming call watches the client.
+            query.watchClient(() -> false);
+            return query;
+        } catch (SQLException | java.io.IOException | RuntimeException e) {
+            PondhouseException failure = failure(query, e);
+            closeAfterFailure(query, failure);
+            throw failure;
+        }
+    }
+
+    private long update(QuerySession session, Optional<PreparedQuery> prepared, String sql, Optional<String> transactionId,
+            BooleanSupplier clientGone) {
+        RunningQuery query = admit(session, prepared, sql, transactionId, clientGone);
+        try (query) {
+            DuckDBPreparedStatement statement = query.statement();
+            List<List<Object>> rows = prepared.map(PreparedQuery::parameterRows).orElse(List.of());
+            long changed = 0;
+            for (List<Object> row : rows.isEmpty() ? List.<List<Object>>of(List.of()) : rows) {
+                bindRow(statement, row);
+                if (statement.execute()) {
+                    statement.getResultSet().close();
+                } else {
+                    changed += Math.max(0, statement.getLargeUpdateCount());
+                }
+            }
+            return changed;
+        } catch (SQLException | RuntimeException e) {
+            throw failure(query, e);
+        }
+    }
+
+    /** Takes a query slot and the session's connection, and registers the query with the watchdog. */
+    private RunningQuery admit(QuerySession session, Optional<PreparedQuery> prepared, String sql,
+            Optional<String> transactionId, BooleanSupplier clientGone) {
+        checkTransaction(session, transactionId);
+        String id = newId();
+        acquirePermit();
+        List<Runnable> undo = new ArrayList<>();
+        undo.add(queryPermits::release);
+        try {
+            DuckDBConnection connection = session.acquire(limits.queueTimeout(), "query " + id);
+            undo.add(session::release);
+            BufferAllocator queryAllocator = allocator.newChildAllocator("query-" + id, 0, limits.memoryPerQueryBytes());
+            DuckDBPreparedStatement statement;
+            try {
+                statement = prepared.isPresent()
+                        ? prepared.get().statement()
+                        : connection.prepareStatement(sql).unwrap(DuckDBPreparedStatement.class);
+            } catch (SQLException e) {
+                queryAllocator.close();
+                throw DuckDbErrors.classify(e);
+            }
+            RunningQuery query = new RunningQuery(id, session.user(), sql, session, statement, prepared.isEmpty(),
+                    queryAllocator, limits.timeout());
+            undo.forEach(query::onClose);
+            query.onClose(() -> running.remove(id));
+            query.watchClient(clientGone);
+            running.put(id, query);
+            return query;
+        } catch (RuntimeException e) {
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                undo.get(i).run();
+            }
+            throw e;
+        }
+    }
+
+    private void acquirePermit() {
+        try {
+            if (!queryPermits.tryAcquire(limits.queueTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new PondhouseException(ErrorKind.RESOURCE_EXHAUSTED, "the server is busy: " + limits.maxConcurrent()
+                        + " statements are running (query.max-concurrent) and none finished within "
+                        + limits.queueTimeout().toSeconds() + " s; try again later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PondhouseException(ErrorKind.CANCELLED, "interrupted while waiting for a query slot");
+        }
+    }
+
+    /** The result of an executed query, for the one call that reads it. */
+    public RunningQuery claim(String queryId, String user) {
+        RunningQuery query = running.get(queryId);
+        if (query == null || !query.user().equals(user)) {
+            throw PondhouseException.notFound("result " + queryId
+                    + " is not available: it was already read, cancelled, or not read in time");
+        }
+        synchronized (query) {
+            if (query.claimed()) {
+                throw new PondhouseException(ErrorKind.CONFLICT, "result " + queryId + " is already being read");
+            }
+            query.markClaimed();
+        }
+        return query;
+    }
+
+    /** Cancels a query of this user; returns false when no such query is running. */
+    public boolean cancel(String queryId, String user) {
+        RunningQuery query = running.get(queryId);
+        if (query == null || !query.user().equals(user)) {
+            return false;
+        }
+        query.cancel(ErrorKind.CANCELLED);
+        synchronized (query) {
+            if (!query.claimed()) {
+                query.markClaimed();
+                query.close();
+            }
+        }
+        return true;
+    }
+
+    /** Cancels every running statement of a session (before it closes). */
+    public void cancelSession(QuerySession session) {
+        for (RunningQuery query : List.copyOf(running.values())) {
+            if (query.session() == session) {
+                cancel(query.id(), query.user());
+            }
+        }
+    }
+
+    public String beginTransaction(QuerySession session) {
+        if (session.transactionId().isPresent()) {
+            throw new PondhouseException(ErrorKind.CONFLICT, "a transaction is already open in this session; "
+                    + "commit or roll it back first");
+        }
+        DuckDBConnection connection = session.acquire(limits.queueTimeout(), "beginning a transaction");
+        try {
+            connection.setAutoCommit(false);
+            String id = newId();
+            session.transactionId(Optional.of(id));
+            return id;
+        } catch (SQLException e) {
+            throw DuckDbErrors.classify(e);
+        } finally {
+            session.release();
+        }
+    }
+
+    public void endTransaction(QuerySession session, String transactionId, boolean commit) {
+        checkTransaction(session, Optional.of(transactionId));
+        DuckDBConnection connection = session.acquire(limits.queueTimeout(), "ending a transaction");
+        try {
+            if (commit) {
+                connection.commit();
+            } else {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw DuckDbErrors.classify(e);
+        } finally {
+            session.transactionId(Optional.empty());
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                log.warn("session {}: could not return to auto-commit: {}", session.id(), e.getMessage());
+            }
+            session.release();
+        }
+    }
+
+    /** Sets the session's default catalog and/or schema (Flight SQL session options). */
+    public void use(QuerySession session, Optional<String> catalog, Optional<String> schema) {
+        if (catalog.isEmpty() && schema.isEmpty()) {
+            return;
+        }
+        DuckDBConnection connection = session.acquire(limits.queueTimeout(), "changing the default schema");
+        try (java.sql.Statement statement = connection.createStatement()) {
+            String target = catalog.isPresent() && schema.isPresent()
+                    ? SqlIdentifiers.quote(catalog.get()) + "." + SqlIdentifiers.quote(schema.get())
+                    : SqlIdentifiers.quote(catalog.or(() -> schema).orElseThrow());
+            statement.execute("USE " + target);
+        } catch (SQLException e) {
+            throw DuckDbErrors.classify(e);
+        } finally {
+            session.release();
+        }
+    }
+
+    /** The session's current catalog and schema. */
+    public List<String> currentCatalogAndSchema(QuerySession session) {
+        DuckDBConnection connection = session.acquire(limits.queueTimeout(), "reading the default schema");
+        try (java.sql.Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT current_database(), current_schema()")) {
+            result.next();
+            return List.of(result.getString(1), result.getString(2));
+        } catch (SQLException e) {
+            throw DuckDbErrors.classify(e);
+        } finally {
+            session.release();
+        }
+    }
+
+    /** Runs catalog listings on the session's metadata connection. */
+    public <T> T metadata(QuerySession session, QuerySession.MetadataWork<T> work) {
+        try {
+            return session.withMetadataConnection(work);
+        } catch (SQLException e) {
+            throw DuckDbErrors.classify(e);
+        }
+    }
+
+    public int runningCount() {
+        return running.size();
+    }
+
+    private void enforceLimits() {
+        for (RunningQuery query : running.values()) {
+            try {
+                query.checkLimits();
+                if (!query.claimed() && query.unclaimedFor().compareTo(limits.unclaimedResultTimeout()) > 0) {
+                    synchronized (query) {
+                        if (!query.claimed()) {
+                            query.markClaimed();
+                            log.info("query {} of {}: result not read within {} s, dropped", query.id(), query.user(),
+                                    limits.unclaimedResultTimeout().toSeconds());
+                            query.close();
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.error("query watchdog failed on query {}", query.id(), e);
+            }
+        }
+    }
+
+    private void checkTransaction(QuerySession session, Optional<String> transactionId) {
+        if (transactionId.isPresent() && !transactionId.equals(session.transactionId())) {
+            throw PondhouseException.notFound("transaction " + transactionId.get() + " is not open in this session");
+        }
+    }
+
+    /** Turns an execution failure into the error the client sees, naming the limit that stopped it. */
+    public PondhouseException failure(RunningQuery query, Exception error) {
+        Optional<ErrorKind> stopped = query.stopReason();
+        if (stopped.isPresent() && stopped.get() == ErrorKind.TIMED_OUT) {
+            return new PondhouseException(ErrorKind.TIMED_OUT, "query " + query.id() + " was stopped after "
+                    + limits.timeout().toSeconds() + " s (query.timeout)", error);
+        }
+        if (stopped.isPresent()) {
+            return new PondhouseException(ErrorKind.CANCELLED, "query " + query.id() + " was cancelled", error);
+        }
+        if (error instanceof PondhouseException known) {
+            return known;
+        }
+        if (error instanceof SQLException sql) {
+            return DuckDbErrors.classify(sql);
+        }
+        if (error instanceof org.apache.arrow.memory.OutOfMemoryException) {
+            return new PondhouseException(ErrorKind.RESOURCE_EXHAUSTED, "query " + query.id()
+                    + " needs more memory than query.memory-per-query (" + limits.memoryPerQuery() + ") allows", error);
+        }
+        return new PondhouseException(ErrorKind.INTERNAL, "query " + query.id() + " failed", error);
+    }
+
+    private static void closeAfterFailure(RunningQuery query, Exception failure) {
+        try {
+            query.close();
+        } catch (RuntimeException closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
+    }
+
+    private static void bindRow(DuckDBPreparedStatement statement, List<Object> row) throws SQLException {
+        for (int i = 0; i < row.size(); i++) {
+            statement.setObject(i + 1, row.get(i));
+        }
+    }
+
+    /**
+     * The result schema announced when preparing, derived from DuckDB's type names the way its
+     * Arrow export types them; the schema sent with the data is DuckDB's own.
+     */
+    private Schema datasetSchema(ResultSetMetaData metadata) throws SQLException {
+        List<Field> fields = new ArrayList<>(metadata.getColumnCount());
+        for (int column = 1; column <= metadata.getColumnCount(); column++) {
+            String name = metadata.getColumnLabel(column);
+            String type = metadata.getColumnTypeName(column);
+            try {
+                fields.add(types.resultField(name, type));
+            } catch (IllegalArgumentException unknownType) {
+                log.debug("result column {} has type {} that is not mapped; announced as text", name, type);
+                fields.add(Field.nullable(name, ArrowType.Utf8.INSTANCE));
+            }
+        }
+        return new Schema(fields);
+    }
+
+    /** One field per parameter, typed so that the Flight SQL JDBC driver can bind values into it. */
+    private Schema parameterSchema(ParameterMetaData metadata) throws SQLException {
+        List<Field> fields = new ArrayList<>(metadata.getParameterCount());
+        for (int parameter = 1; parameter <= metadata.getParameterCount(); parameter++) {
+            String name = "parameter_" + parameter;
+            String type = metadata.getParameterTypeName(parameter);
+            try {
+                fields.add(types.parameterField(name, type == null ? "VARCHAR" : type));
+            } catch (IllegalArgumentException unknownType) {
+                fields.add(Field.nullable(name, ArrowType.Utf8.INSTANCE));
+            }
+        }
+        return new Schema(fields);
+    }
+
+    private static void requireSql(String sql) {
+        if (sql == null || sql.isBlank()) {
+            throw PondhouseException.userError("the statement is empty");
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource, Exception failure) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+        for (RunningQuery query : List.copyOf(running.values())) {
+            query.cancel(ErrorKind.UNAVAILABLE);
+        }
+        // Results being streamed are closed by their streaming thread once the interrupt lands.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            for (RunningQuery query : List.copyOf(running.values())) {
+                synchronized (query) {
+                    if (!query.claimed()) {
+                        query.markClaimed();
+                        closeQuietly(query, new IllegalStateException("closing query " + query.id() + " at shutdown"));
+                    }
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!running.isEmpty()) {
+            log.warn("{} result stream(s) still open at shutdown", running.size());
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.pondhouse.server.query;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pondhouse.server.error.ErrorKind;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.duckdb.DuckDBPreparedStatement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A query that has been executed and whose result waits to be read (or is being read). Holds the
+ * session's connection, one slot of the server's query limit, the DuckDB statement and result,
+ * and the Arrow reader over DuckDB's C stream, all released exactly once by {@link #close()}.
+ *
+ * <p>Thread-safety: created on the thread that executes, read on the thread that streams,
+ * cancelled from any thread. Cancellation only interrupts DuckDB; resources are freed by close.
+ */
+public final class RunningQuery implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RunningQuery.class);
+
+    private final String id;
+    private final String user;
+    private final String sql;
+    private final QuerySession session;
+    private final DuckDBPreparedStatement statement;
+    private final boolean ownsStatement;
+    private final BufferAllocator allocator;
+    private final long deadlineNanos;
+    private final List<Runnable> releases = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long startedNanos = System.nanoTime();
+    private volatile BooleanSupplier clientGone = () -> false;
+    private volatile ErrorKind stopReason;
+    private volatile boolean claimed;
+    private volatile long unclaimedSinceNanos = System.nanoTime();
+
+    // Set once after execution, before the query is handed out for streaming.
+    private ResultSet resultSet;
+    private ArrowReader reader;
+    private Schema schema;
+
+    RunningQuery(String id, String user, String sql, QuerySession session, DuckDBPreparedStatement statement,
+            boolean ownsStatement, BufferAllocator allocator, Duration timeout) {
+        this.id = requireNonNull(id, "id is null");
+        this.user = requireNonNull(user, "user is null");
+        this.sql = requireNonNull(sql, "sql is null");
+        this.session = requireNonNull(session, "session is null");
+        this.statement = requireNonNull(statement, "statement is null");
+        this.ownsStatement = ownsStatement;
+        this.allocator = requireNonNull(allocator, "allocator is null");
+        this.deadlineNanos = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String sql() {
+        return sql;
+    }
+
+    QuerySession session() {
+        return session;
+    }
+
+    DuckDBPreparedStatement statement() {
+        return statement;
+    }
+
+    public BufferAllocator allocator() {
+        return allocator;
+    }
+
+    void onClose(Runnable release) {
+        releases.add(requireNonNull(release, "release is null"));
+    }
+
+    void result(ResultSet resultSet, ArrowReader reader, Schema schema) {
+        this.resultSet = resultSet;
+        this.reader = reader;
+        this.schema = requireNonNull(schema, "schema is null");
+    }
+
+    /** The schema of the result; zero fields for a statement that returns no rows. */
+    public Schema schema() {
+        return schema;
+    }
+
+    /** The reader over the result, or empty for a statement that returns no rows. */
+    public Optional<ArrowReader> reader() {
+        return Optional.ofNullable(reader);
+    }
+
+    /** Called by the streaming side: from now on, {@code gone} tells whether the client went away. */
+    public void streamingTo(BooleanSupplier gone) {
+        this.clientGone = requireNonNull(gone, "gone is null");
+        this.claimed = true;
+    }
+
+    void watchClient(BooleanSupplier gone) {
+        this.clientGone = requireNonNull(gone, "gone is null");
+    }
+
+    boolean claimed() {
+        return claimed;
+    }
+
+    void markClaimed() {
+        claimed = true;
+    }
+
+    Duration unclaimedFor() {
+        return Duration.ofNanos(System.nanoTime() - unclaimedSinceNanos);
+    }
+
+    Duration runningFor() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** Checked by the server's watchdog: interrupts DuckDB when the deadline passed or the client left. */
+    void checkLimits() {
+        if (stopReason != null || closed.get()) {
+            return;
+        }
+        if (System.nanoTime() - deadlineNanos > 0) {
+            cancel(ErrorKind.TIMED_OUT);
+        } else if (clientGone.getAsBoolean()) {
+            cancel(ErrorKind.CANCELLED);
+        }
+    }
+
+    /** Interrupts DuckDB; the statement then fails or the stream ends, and the owner closes. */
+    public void cancel(ErrorKind reason) {
+        if (closed.get()) {
+            return;
+        }
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+        try {
+            statement.cancel();
+        } catch (SQLException e) {
+            // The statement may have finished in the meantime: nothing left to interrupt.
+            log.debug("interrupting query {} failed: {}", id, e.getMessage());
+        }
+    }
+
+    /** Why the query was stopped, if the server or the client stopped it. */
+    public Optional<ErrorKind> stopReason() {
+        return Optional.ofNullable(stopReason);
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        RuntimeException failure = null;
+        try (BufferAllocator ignored = allocator) {
+            try {
+                if (reader != null) {
+                    reader.close();
+                }
+            } catch (Exception e) {
+                failure = chain(failure, new IllegalStateException("closing result reader of query " + id, e));
+            }
+            try {
+                if (resultSet != null) {
+                    resultSet.close();
+                }
+                if (ownsStatement) {
+                    statement.close();
+                }
+            } catch (SQLException e) {
+                failure = chain(failure, new IllegalStateException("closing statement of query " + id, e));
+            }
+        } catch (RuntimeException e) {
+            // The allocator reports leaked buffers on close.
+            failure = chain(failure, e);
+        } finally {
+            for (Runnable release : releases) {
+                try {
+                    release.run();
+                } catch (RuntimeException e) {
+                    failure = chain(failure, e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException chain(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.pondhouse.server.testing;
+
+import dev.pondhouse.security.PasswordHasher;
+import dev.pondhouse.security.ShiroUserAuthenticator;
+import dev.pondhouse.server.PondhouseServer;
+import dev.pondhouse.server.config.ConfigLoader;
+import dev.pondhouse.server.config.ServerConfig;
+import dev.pondhouse.server.demo.GenerationProgress;
+import dev.pondhouse.server.demo.TpchLakeGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * One real server for the end-to-end tests of a test JVM: TPC-H at scale factor 0.01 in a
+ * temporary lake, Flight SQL plaintext on a free loopback port, users {@code demo}/{@code demo}
+ * and {@code other}/{@code other}. Started on first use, stopped when the JVM exits.
+ */
+public final class TestServer {
+    public static final String USER = "demo";
+    public static final String PASSWORD = "demo";
+    public static final String OTHER_USER = "other";
+    public static final String OTHER_PASSWORD = "other";
+
+    private static TestServer shared;
+
+    private final Path lake;
+    private final PondhouseServer server;
+
+    private TestServer(Path lake, PondhouseServer server) {
+        this.lake = lake;
+        this.server = server;
+    }
+
+    /** The shared server, started with default limits. */
+    public static synchronized TestServer shared() {
+        if (shared == null) {
+            shared = start(Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(shared.server::close, "test-server-stop"));
+        }
+        return shared;
+    }
+
+    /** A server of its own (caller closes it), with extra configuration, e.g. {@code query.timeout}. */
+    public static TestServer start(Map<String, String> overrides) {
+        try {
+            Path lake = sharedLake();
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("flight.port", "0");
+            settings.put("flight.plaintext", "true");
+            settings.put("lake.root", lake.toString());
+            settings.put("lake.default-schema", "tpch");
+            settings.put("engine.threads", "2");
+            settings.putAll(overrides);
+            ServerConfig config = new ConfigLoader().load(Optional.empty(), Map.of(), settings);
+            PasswordHasher hasher = new PasswordHasher();
+            String users = "[users]\n"
+                    + USER + " = \"" + hasher.hash(PASSWORD.toCharArray()) + "\", reader\n"
+                    + OTHER_USER + " = \"" + hasher.hash(OTHER_PASSWORD.toCharArray()) + "\", reader\n";
+            PondhouseServer server = new PondhouseServer(config, ShiroUserAuthenticator.fromIniText(users));
+            server.start();
+            return new TestServer(lake, server);
+        } catch (Exception e) {
+            throw new IllegalStateException("test server did not start", e);
+        }
+    }
+
+    private static Path lakeRoot;
+
+    private static synchronized Path sharedLake() throws IOException, InterruptedException {
+        if (lakeRoot == null) {
+            Path root = Files.createTempDirectory("pondhouse-test-lake");
+            new TpchLakeGenerator(root, 2).ensureGenerated(0.01, GenerationProgress.ignoring());
+            lakeRoot = root;
+        }
+        return lakeRoot;
+    }
+
+    public Path lake() {
+        return lake;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:arrow-flight-sql://127.0.0.1:" + port() + "/?useEncryption=false";
+    }
+
+    public Connection connect() {
+        return connect(USER, PASSWORD);
+    }
+
+    public Connection connect(String user, String password) {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        try {
+            return DriverManager.getConnection(jdbcUrl(), properties);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the test server as " + user, e);
+        }
+    }
+
+    public void stop() {
+        server.close();
+    }
+
+}
