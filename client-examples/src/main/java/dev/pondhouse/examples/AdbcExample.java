@@ -11,6 +11,7 @@ import org.apache.arrow.adbc.core.AdbcConnection;
 import org.apache.arrow.adbc.core.AdbcDatabase;
 import org.apache.arrow.adbc.core.AdbcDriver;
 import org.apache.arrow.adbc.core.AdbcStatement;
+import org.apache.arrow.adbc.driver.flightsql.FlightSqlConnectionProperties;
 import org.apache.arrow.adbc.driver.flightsql.FlightSqlDriver;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -68,6 +69,9 @@ public final class AdbcExample {
         AdbcDriver.PARAM_URI.set(parameters, "grpc+tcp://" + host + ":" + port);
         AdbcDriver.PARAM_USERNAME.set(parameters, user);
         AdbcDriver.PARAM_PASSWORD.set(parameters, password);
+        // Keep the server's cookies. ADBC Java (0.20) sends its bearer token on plain queries but not on
+        // prepared-statement calls (apache/arrow-adbc#3582); Pondhouse also accepts the token as a cookie.
+        FlightSqlConnectionProperties.WITH_COOKIE_MIDDLEWARE.set(parameters, true);
 
         try (BufferAllocator allocator = new RootAllocator();
                 AdbcDatabase database = new FlightSqlDriver(allocator).open(parameters);

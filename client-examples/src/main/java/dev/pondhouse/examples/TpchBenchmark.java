@@ -21,6 +21,7 @@ import org.apache.arrow.adbc.core.AdbcDatabase;
 import org.apache.arrow.adbc.core.AdbcDriver;
 import org.apache.arrow.adbc.core.AdbcException;
 import org.apache.arrow.adbc.core.AdbcStatement;
+import org.apache.arrow.adbc.driver.flightsql.FlightSqlConnectionProperties;
 import org.apache.arrow.adbc.driver.flightsql.FlightSqlDriver;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -125,6 +126,8 @@ public final class TpchBenchmark {
         AdbcDriver.PARAM_URI.set(parameters, "grpc+tcp://" + options.host() + ":" + options.port());
         AdbcDriver.PARAM_USERNAME.set(parameters, options.user());
         AdbcDriver.PARAM_PASSWORD.set(parameters, options.password());
+        // As in AdbcExample: cookies carry the token on calls where ADBC Java omits the bearer header.
+        FlightSqlConnectionProperties.WITH_COOKIE_MIDDLEWARE.set(parameters, true);
         return new FlightSqlDriver(allocator).open(parameters);
     }
 

@@ -42,7 +42,8 @@ class ClientExamplesEndToEndTest {
     @RegisterExtension
     static final TestExecutionExceptionHandler SERVER_OUTPUT_ON_FAILURE = (context, failure) -> {
         if (server != null) {
-            failure.addSuppressed(new Exception("Server output (last lines):\n" + server.output()));
+            failure.addSuppressed(new Exception("The server is " + server.state() + "; its output (last lines):\n"
+                    + server.output()));
         }
         throw failure;
     };

@@ -83,6 +83,11 @@ final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** Whether the server is still running, for failure messages. */
+    String state() {
+        return process.isAlive() ? "running (pid " + process.pid() + ")" : "exited with code " + process.exitValue();
+    }
+
     /** The last lines the server printed (at most {@value #MAX_OUTPUT_LINES}). */
     String output() {
         synchronized (output) {

@@ -13,7 +13,8 @@ import dev.pondhouse.server.lake.FolderLakeCatalog;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.SessionRegistry;
 import dev.pondhouse.server.query.metadata.DuckDbArrowTypes;
-import org.apache.arrow.flight.sql.SqlInfoBuilder;
+import dev.pondhouse.server.query.metadata.ServerFeatures;
+import dev.pondhouse.server.query.metadata.ServerSqlInfo;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -73,7 +74,7 @@ public final class PondhouseServer implements AutoCloseable {
             BearerTokenAuthenticator authenticator = new BearerTokenAuthenticator(users, config.auth().tokenLifetime(),
                     config.auth().tokenIdleTimeout(), Clock.systemUTC());
             PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries, engine.catalog(),
-                    new SqlInfoBuilder().withFlightSqlServerName("Pondhouse"), allocator);
+                    new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, false)), allocator);
             flight = new FlightSqlServer(config.flight(), producer, authenticator, allocator);
             flight.start();
             started.push(flight);
@@ -92,6 +93,16 @@ public final class PondhouseServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private static String version() {
+        String version = PondhouseServer.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+
+    private static String arrowVersion() {
+        String version = org.apache.arrow.flight.FlightServer.class.getPackage().getImplementationVersion();
+        return version == null ? "unknown" : version;
     }
 
     /** The Flight port actually bound. */

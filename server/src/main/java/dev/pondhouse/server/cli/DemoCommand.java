@@ -9,6 +9,7 @@ import dev.pondhouse.server.demo.GenerationProgress;
 import dev.pondhouse.server.demo.TpchLakeGenerator;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -72,11 +73,13 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Prints one line per table when it is done, and a line every 10% for the big ones. */
+    /**
+     * Prints a line per table when it is done, and every 10% for tables of more than a million
+     * rows. Tables are generated in parallel, so progress is kept per table.
+     */
     private static final class ConsoleProgress implements GenerationProgress {
         private final PrintStream out;
-        private String table = "";
-        private long lastTenth = -1;
+        private final Map<String, Long> lastTenth = new HashMap<>();
 
         ConsoleProgress(PrintStream out) {
             this.out = out;
@@ -84,13 +87,9 @@ public final class DemoCommand implements Callable<Integer> {
 
         @Override
         public void progress(String table, long rowsDone, long rowsTotal) {
-            if (!table.equals(this.table)) {
-                this.table = table;
-                lastTenth = -1;
-            }
             long tenth = rowsTotal == 0 ? 10 : rowsDone * 10 / rowsTotal;
-            if (tenth != lastTenth && (tenth == 10 || rowsTotal > 1_000_000)) {
-                lastTenth = tenth;
+            Long previous = lastTenth.put(table, tenth);
+            if ((previous == null || previous != tenth) && (tenth == 10 || rowsTotal > 1_000_000)) {
                 out.printf("  %-9s %,13d / %,d rows (%d%%)%n", table, rowsDone, rowsTotal, tenth * 10);
             }
         }

@@ -17,8 +17,10 @@ public interface GenerationProgress {
      * @param rowsDone rows written so far for this table, across all of its files
      * @param rowsTotal the expected number of rows, never less than {@code rowsDone}. It is exact
      *     for every table except {@code lineitem}, whose size is only known after generating it: there
-     *     it is an estimate (four lines per order) until the table's last call. The last call for a
-     *     table always has {@code rowsDone == rowsTotal}.
+     *     it is an estimate (four lines per order, but at least {@code rowsDone}) until the table's
+     *     last call. The last call for a table always has {@code rowsDone == rowsTotal}; for {@code
+     *     lineitem} an earlier call may too, when the table outgrows the estimate before its last part
+     *     is done. Two consecutive calls for a table never carry the same numbers.
      */
     void progress(String table, long rowsDone, long rowsTotal);
 

@@ -27,13 +27,11 @@ final class ProgressTracker {
         tables.put(table, new TableProgress(rowsEstimated, parts));
     }
 
-    /** Records {@code rows} more rows of {@code table}; reports them unless there are none. */
+    /** Records {@code rows} more rows of {@code table} and reports the new sum. */
     synchronized void rowsWritten(String table, long rows) {
         TableProgress progress = progressOf(table);
         progress.rowsDone += rows;
-        if (rows > 0) {
-            listener.progress(table, progress.rowsDone, Math.max(progress.rowsEstimated, progress.rowsDone));
-        }
+        report(table, progress, Math.max(progress.rowsEstimated, progress.rowsDone));
     }
 
     /** Records that one part of {@code table} is complete; after the last part, reports the exact total. */
@@ -41,8 +39,18 @@ final class ProgressTracker {
         TableProgress progress = progressOf(table);
         progress.partsRemaining--;
         if (progress.partsRemaining == 0) {
-            listener.progress(table, progress.rowsDone, progress.rowsDone);
+            report(table, progress, progress.rowsDone);
         }
+    }
+
+    /** Calls the listener, unless it would hear exactly what it heard last for this table. */
+    private void report(String table, TableProgress progress, long rowsTotal) {
+        if (progress.rowsDone == progress.rowsReported && rowsTotal == progress.rowsTotalReported) {
+            return;
+        }
+        progress.rowsReported = progress.rowsDone;
+        progress.rowsTotalReported = rowsTotal;
+        listener.progress(table, progress.rowsDone, rowsTotal);
     }
 
     private TableProgress progressOf(String table) {
@@ -57,6 +65,8 @@ final class ProgressTracker {
         private final long rowsEstimated;
         private int partsRemaining;
         private long rowsDone;
+        private long rowsReported = -1;
+        private long rowsTotalReported = -1;
 
         TableProgress(long rowsEstimated, int partsRemaining) {
             this.rowsEstimated = rowsEstimated;

@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * per table (about one per {@code rowsPerFile} rows), plus the marker {@code
  * <lakeRoot>/tpch/_generated.json} (a {@link TpchGeneration}) naming the scale factor, the tables and
  * their files. Rows come from the {@code io.trino.tpch} generator, so the TPC-H queries shipped with
- * it give the answers shipped with them; {@link TpchPartWriter} describes the column types.
+ * it give the answers shipped with them; {@code TpchPartWriter} describes the column types.
  *
  * <p>Atomicity: all tables are first written into a staging folder {@code <lakeRoot>/tpch/_staging-<id>}
- * and published only when all are complete (see {@link TpchLakeFolder}). A generation that fails or is
+ * and published only when all are complete (see {@code TpchLakeFolder}). A generation that fails or is
  * killed leaves either the previous complete generation or no marker, never a marker over partial
  * data; {@link #isPresent} trusts only the marker. While tables are being swapped in, a reader may
  * briefly miss a table.
@@ -94,10 +94,7 @@ public final class TpchLakeGenerator {
     public boolean isPresent(double scaleFactor) throws IOException {
         checkScaleFactor(scaleFactor);
         Optional<TpchGeneration> current = folder.readMarker();
-        return current.isPresent()
-                && Double.compare(current.get().scaleFactor(), scaleFactor) == 0
-                && TpchTable.getTables().stream().allMatch(table -> current.get().table(table.getTableName()).isPresent())
-                && folder.holdsFilesOf(current.get());
+        return current.isPresent() && isComplete(current.get(), scaleFactor);
     }
 
     /**
@@ -109,12 +106,12 @@ public final class TpchLakeGenerator {
     }
 
     /** The current generation if it {@linkplain #isPresent is present} at {@code scaleFactor}, otherwise a new one. */
-    public TpchGeneration ensureGenerated(double scaleFactor, GenerationProgress progress) throws IOException, InterruptedException {
-        if (isPresent(scaleFactor)) {
-            Optional<TpchGeneration> current = folder.readMarker();
-            if (current.isPresent()) {
-                return current.get();
-            }
+    public synchronized TpchGeneration ensureGenerated(double scaleFactor, GenerationProgress progress)
+            throws IOException, InterruptedException {
+        checkScaleFactor(scaleFactor);
+        Optional<TpchGeneration> current = folder.readMarker();
+        if (current.isPresent() && isComplete(current.get(), scaleFactor)) {
+            return current.get();
         }
         return generate(scaleFactor, progress);
     }
@@ -187,6 +184,12 @@ public final class TpchLakeGenerator {
         } finally {
             stop(executor);
         }
+    }
+
+    private boolean isComplete(TpchGeneration generation, double scaleFactor) {
+        return Double.compare(generation.scaleFactor(), scaleFactor) == 0
+                && TpchTable.getTables().stream().allMatch(table -> generation.table(table.getTableName()).isPresent())
+                && folder.holdsFilesOf(generation);
     }
 
     private static PartResult writePart(PartTask task, double scaleFactor, int databaseThreads, ProgressTracker tracker)

@@ -16,7 +16,7 @@ import dev.pondhouse.server.query.metadata.FlightSqlMetadata;
 import dev.pondhouse.server.query.metadata.KeyMetadata;
 import dev.pondhouse.server.query.metadata.TableVisibility;
 import dev.pondhouse.server.query.metadata.XdbcTypeInfo;
-import org.apache.arrow.flight.sql.SqlInfoBuilder;
+import dev.pondhouse.server.query.metadata.ServerSqlInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -90,11 +90,11 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     private final FlightSqlMetadata metadata;
     private final KeyMetadata keys;
     private final XdbcTypeInfo typeInfo;
-    private final SqlInfoBuilder sqlInfo;
+    private final ServerSqlInfo sqlInfo;
     private final BufferAllocator allocator;
     private final ResultStreamer streamer;
 
-    public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries, String catalog, SqlInfoBuilder sqlInfo,
+    public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries, String catalog, ServerSqlInfo sqlInfo,
             BufferAllocator allocator) {
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.queries = requireNonNull(queries, "queries is null");
@@ -469,7 +469,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
 
     @Override
     public void getStreamSqlInfo(CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
-        sqlInfo.send(command.getInfoList(), listener);
+        sqlInfo.streamSqlInfo(command, listener);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.pondhouse.server.config.ServerConfig.QuerySection;
 import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.query.metadata.ColumnDescription;
 import dev.pondhouse.server.query.metadata.DuckDbArrowTypes;
 import java.security.SecureRandom;
 import java.sql.ParameterMetaData;
@@ -446,21 +447,20 @@ public final class QueryService implements AutoCloseable {
 
     /**
      * The result schema announced when preparing, derived from DuckDB's type names the way its
-     * Arrow export types them; the schema sent with the data is DuckDB's own.
+     * Arrow export types them (with Flight SQL column metadata); the schema sent with the data is
+     * DuckDB's own.
      */
     private Schema datasetSchema(ResultSetMetaData metadata) throws SQLException {
-        List<Field> fields = new ArrayList<>(metadata.getColumnCount());
+        List<ColumnDescription> columns = new ArrayList<>(metadata.getColumnCount());
         for (int column = 1; column <= metadata.getColumnCount(); column++) {
-            String name = metadata.getColumnLabel(column);
-            String type = metadata.getColumnTypeName(column);
-            try {
-                fields.add(types.resultField(name, type));
-            } catch (IllegalArgumentException unknownType) {
-                log.debug("result column {} has type {} that is not mapped; announced as text", name, type);
-                fields.add(Field.nullable(name, ArrowType.Utf8.INSTANCE));
-            }
+            columns.add(ColumnDescription.ofResult(metadata.getColumnLabel(column), metadata.getColumnTypeName(column)));
         }
-        return new Schema(fields);
+        try {
+            return types.resultSchema(columns);
+        } catch (IllegalArgumentException unknownType) {
+            log.debug("a result type could not be mapped ({}); announcing text columns", unknownType.getMessage());
+            return new Schema(columns.stream().map(column -> Field.nullable(column.name(), ArrowType.Utf8.INSTANCE)).toList());
+        }
     }
 
     /** One field per parameter, typed so that the Flight SQL JDBC driver can bind values into it. */

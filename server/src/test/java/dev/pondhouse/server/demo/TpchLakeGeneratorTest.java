@@ -65,8 +65,8 @@ class TpchLakeGeneratorTest {
     private final List<ProgressCall> progressCalls = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
-    void generate(@TempDir Path lake) throws Exception {
-        this.lake = lake;
+    void generate(@TempDir Path sharedLake) throws Exception {
+        lake = sharedLake;
         generator = new TpchLakeGenerator(lake, 2, ROWS_PER_FILE);
         generation = generator.generate(SCALE_FACTOR, (table, rowsDone, rowsTotal) -> progressCalls.add(new ProgressCall(table, rowsDone, rowsTotal)));
     }
@@ -150,6 +150,7 @@ class TpchLakeGeneratorTest {
             assertThat(callsOfTable).as("progress of %s", table.getKey()).isNotEmpty();
             assertThat(callsOfTable).allMatch(call -> call.rowsDone() <= call.rowsTotal());
             assertThat(callsOfTable).extracting(ProgressCall::rowsDone).isSorted();
+            assertThat(callsOfTable).doesNotHaveDuplicates();
             assertThat(callsOfTable.get(callsOfTable.size() - 1)).isEqualTo(new ProgressCall(table.getKey(), table.getValue(), table.getValue()));
         }
         // Until lineitem is complete, its total is the estimate of four lines per order.
@@ -244,6 +245,21 @@ class TpchLakeGeneratorTest {
             assertThat(count(connection, "SELECT count(*) FROM " + parquetOf(otherLake, "orders"))).isEqualTo(1_500);
         }
         assertThat(filesIn(otherLake.resolve("tpch"))).noneMatch(name -> name.startsWith("_staging-"));
+    }
+
+    @Test
+    void distrustsAMarkerWhoseFilesAreMissingOrWhichIsUnreadable(@TempDir Path otherLake) throws Exception {
+        TpchLakeGenerator otherGenerator = new TpchLakeGenerator(otherLake, 1);
+        TpchGeneration generated = otherGenerator.generate(0.001, GenerationProgress.ignoring());
+        Path ordersFile = otherLake.resolve("tpch/orders").resolve(generated.table("orders").orElseThrow().files().get(0));
+        assertThat(otherGenerator.isPresent(0.001)).isTrue();
+
+        Files.delete(ordersFile);
+        assertThat(otherGenerator.isPresent(0.001)).isFalse();
+
+        Files.writeString(otherLake.resolve("tpch/_generated.json"), "{\"scaleFactor\": \"not a number\"}");
+        assertThat(otherGenerator.isPresent(0.001)).isFalse();
+        assertThat(otherGenerator.currentGeneration()).isEmpty();
     }
 
     @Test

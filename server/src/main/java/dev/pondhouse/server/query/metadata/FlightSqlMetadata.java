@@ -154,7 +154,7 @@ public final class FlightSqlMetadata {
         return types;
     }
 
-    /** A catalog and schema name; listings are ordered, so equal schemas are adjacent. */
+    /** A catalog and schema name. */
     private record SchemaName(String catalog, String schema) {
     }
 
