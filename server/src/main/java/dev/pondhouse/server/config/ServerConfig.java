@@ -105,10 +105,14 @@ public record ServerConfig(
     }
 
     /** Limits for each query. */
-    public record QuerySection(Integer batchRows, Integer maxConcurrent, Duration queueTimeout, Duration timeout,
-            String memoryPerQuery, Duration unclaimedResultTimeout) {
+    public record QuerySection(Integer batchRows, String batchTargetSize, Integer maxConcurrent, Duration queueTimeout,
+            Duration timeout, String memoryPerQuery, Duration unclaimedResultTimeout) {
         public QuerySection {
             batchRows = batchRows == null ? 65_536 : batchRows;
+            batchTargetSize = batchTargetSize == null ? "1MB" : batchTargetSize;
+            if (ByteSize.parse("query.batch-target-size", batchTargetSize) < 1) {
+                throw new IllegalArgumentException("query.batch-target-size: " + batchTargetSize + " must be positive");
+            }
             maxConcurrent = maxConcurrent == null ? Math.max(2, Runtime.getRuntime().availableProcessors() * 2) : maxConcurrent;
             queueTimeout = queueTimeout == null ? Duration.ofSeconds(60) : queueTimeout;
             timeout = timeout == null ? Duration.ofMinutes(30) : timeout;
@@ -124,7 +128,11 @@ public record ServerConfig(
         }
 
         static QuerySection defaults() {
-            return new QuerySection(null, null, null, null, null, null);
+            return new QuerySection(null, null, null, null, null, null, null);
+        }
+
+        public long batchTargetBytes() {
+            return ByteSize.parse("query.batch-target-size", batchTargetSize);
         }
 
         public long memoryPerQueryBytes() {

@@ -93,6 +93,6 @@ public final class ViewPublisher {
                 .map(SqlIdentifiers::literal)
                 .collect(Collectors.joining(", ", "[", "]"));
         return "CREATE OR REPLACE VIEW " + viewName(table) + " AS SELECT * FROM read_parquet(" + files
-                + ", hive_partitioning = " + table.hivePartitioned() + ", union_by_name = true)";
+                + ", hive_partitioning = " + table.hivePartitioned() + ")";
     }
 }

@@ -21,6 +21,15 @@ import org.apache.arrow.memory.BufferAllocator;
  * SERVING while the server accepts work and NOT_SERVING once it shuts down).
  */
 public final class FlightSqlServer implements AutoCloseable {
+    static {
+        // Send record batches without copying them into gRPC buffers first: Flight then keeps each
+        // Arrow buffer referenced until Netty has written it. Read once, when Flight's message
+        // class loads; an explicit -Darrow.flight.enable_zero_copy_write=false still wins.
+        if (System.getProperty("arrow.flight.enable_zero_copy_write") == null) {
+            System.setProperty("arrow.flight.enable_zero_copy_write", "true");
+        }
+    }
+
     private final FlightSection settings;
     private final FlightSqlProducer producer;
     private final CallHeaderAuthenticator authenticator;

@@ -19,7 +19,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -58,6 +60,8 @@ public final class QueryService implements AutoCloseable {
     private final DuckDbArrowTypes types;
     private final Semaphore queryPermits;
     private final Map<String, RunningQuery> running = new ConcurrentHashMap<>();
+    // Allocators of finished queries whose last batches gRPC may still be writing (zero-copy sends).
+    private final Queue<BufferAllocator> draining = new ConcurrentLinkedQueue<>();
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "pondhouse-query-watchdog");
@@ -170,8 +174,9 @@ public final class QueryService implements AutoCloseable {
             bindRow(statement, rows.isEmpty() ? List.of() : rows.get(0));
             if (statement.execute()) {
                 ResultSet resultSet = statement.getResultSet();
+                int batchRows = BatchSizing.rowsPerBatch(resultSet.getMetaData(), limits.batchTargetBytes(), limits.batchRows());
                 ArrowReader reader = (ArrowReader) resultSet.unwrap(DuckDBResultSet.class)
-                        .arrowExportStream(query.allocator(), limits.batchRows());
+                        .arrowExportStream(query.allocator(), batchRows);
                 query.result(resultSet, reader, reader.getVectorSchemaRoot().getSchema());
             } else {
                 query.result(null, null, new Schema(List.of()));
@@ -232,6 +237,7 @@ public final class QueryService implements AutoCloseable {
                     queryAllocator, limits.timeout());
             undo.forEach(query::onClose);
             query.onClose(() -> running.remove(id));
+            query.onClose(() -> retire(queryAllocator));
             query.watchClient(clientGone);
             running.put(id, query);
             return query;
@@ -382,7 +388,25 @@ public final class QueryService implements AutoCloseable {
         return running.size();
     }
 
+    /** Closes a finished query's allocator now, or once gRPC has released the batches it still sends. */
+    private void retire(BufferAllocator queryAllocator) {
+        if (queryAllocator.getAllocatedMemory() == 0) {
+            queryAllocator.close();
+        } else {
+            draining.add(queryAllocator);
+        }
+    }
+
+    private void closeDrained() {
+        for (BufferAllocator queryAllocator : draining) {
+            if (queryAllocator.getAllocatedMemory() == 0 && draining.remove(queryAllocator)) {
+                queryAllocator.close();
+            }
+        }
+    }
+
     private void enforceLimits() {
+        closeDrained();
         for (RunningQuery query : running.values()) {
             try {
                 query.checkLimits();
@@ -527,6 +551,10 @@ public final class QueryService implements AutoCloseable {
         }
         if (!running.isEmpty()) {
             log.warn("{} result stream(s) still open at shutdown", running.size());
+        }
+        closeDrained();
+        for (BufferAllocator queryAllocator : draining) {
+            log.warn("{} still holds {} bytes at shutdown", queryAllocator.getName(), queryAllocator.getAllocatedMemory());
         }
     }
 }

@@ -175,34 +175,29 @@ public final class RunningQuery implements AutoCloseable {
             return;
         }
         RuntimeException failure = null;
-        try (BufferAllocator ignored = allocator) {
-            try {
-                if (reader != null) {
-                    reader.close();
-                }
-            } catch (Exception e) {
-                failure = chain(failure, new IllegalStateException("closing result reader of query " + id, e));
+        try {
+            if (reader != null) {
+                reader.close();
             }
-            try {
-                if (resultSet != null) {
-                    resultSet.close();
-                }
-                if (ownsStatement) {
-                    statement.close();
-                }
-            } catch (SQLException e) {
-                failure = chain(failure, new IllegalStateException("closing statement of query " + id, e));
+        } catch (Exception e) {
+            failure = chain(failure, new IllegalStateException("closing result reader of query " + id, e));
+        }
+        try {
+            if (resultSet != null) {
+                resultSet.close();
             }
-        } catch (RuntimeException e) {
-            // The allocator reports leaked buffers on close.
-            failure = chain(failure, e);
-        } finally {
-            for (Runnable release : releases) {
-                try {
-                    release.run();
-                } catch (RuntimeException e) {
-                    failure = chain(failure, e);
-                }
+            if (ownsStatement) {
+                statement.close();
+            }
+        } catch (SQLException e) {
+            failure = chain(failure, new IllegalStateException("closing statement of query " + id, e));
+        }
+        // Releases the session, the query slot and (once gRPC has written its last batch) the memory.
+        for (Runnable release : releases) {
+            try {
+                release.run();
+            } catch (RuntimeException e) {
+                failure = chain(failure, e);
             }
         }
         if (failure != null) {
