@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.security.UserAuthenticator;
 import dev.pondhouse.server.config.ServerConfig;
+import dev.pondhouse.server.engine.DuckDbInterrupts;
 import dev.pondhouse.server.engine.QueryEngine;
 import dev.pondhouse.server.engine.ViewPublisher;
 import dev.pondhouse.server.flight.BearerTokenAuthenticator;
@@ -58,6 +59,7 @@ public final class PondhouseServer implements AutoCloseable {
             started.push(allocator);
 
             Path spill = Path.of(System.getProperty("java.io.tmpdir"), "pondhouse-spill-" + ProcessHandle.current().pid());
+            DuckDbInterrupts.check();
             QueryEngine engine = new QueryEngine(config.engine(), config.lake(), spill);
             engine.start();
             started.push(engine);

@@ -11,7 +11,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
- * Sends a query's result to a DoGet call batch by batch as DuckDB produces it, waiting for gRPC's
+ * Runs a submitted query and sends its result to a DoGet call batch by batch as DuckDB produces it, waiting for gRPC's
  * flow control before each batch, so no more than a couple of batches of one result are ever held
  * in memory. The stream ends exactly once, completed or with an error; the query is closed in
  * every case.
@@ -29,6 +29,7 @@ final class ResultStreamer {
         Throwable failure = null;
         try (query) {
             query.streamingTo(listener::isCancelled);
+            queries.run(query);
             Optional<ArrowReader> result = query.reader();
             if (result.isEmpty()) {
                 try (VectorSchemaRoot empty = VectorSchemaRoot.create(query.schema(), query.allocator())) {

@@ -13,8 +13,33 @@ import java.util.Locale;
 final class DuckDbErrors {
     private DuckDbErrors() {}
 
+    private static final java.util.regex.Pattern WRAPPED_MESSAGE = java.util.regex.Pattern.compile("message=(.*?)\\}?$",
+            java.util.regex.Pattern.DOTALL);
+
+    /**
+     * DuckDB's error inside a failure of Arrow's C stream import ({@code CDataJniException{...,
+     * message=Invalid Input Error: ...}}), if there is one.
+     */
+    static java.util.Optional<PondhouseException> fromStreamFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String text = cause.getMessage();
+            if (text == null) {
+                continue;
+            }
+            java.util.regex.Matcher wrapped = WRAPPED_MESSAGE.matcher(text);
+            String message = wrapped.find() ? wrapped.group(1).strip() : text.strip();
+            if (message.matches("(?s)[A-Z][A-Za-z ]+ Error: .*")) {
+                return java.util.Optional.of(classify(message, failure));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     static PondhouseException classify(SQLException error) {
-        String message = error.getMessage() == null ? "" : error.getMessage().strip();
+        return classify(error.getMessage() == null ? "" : error.getMessage().strip(), error);
+    }
+
+    private static PondhouseException classify(String message, Throwable error) {
         String lower = message.toLowerCase(Locale.ROOT);
         ErrorKind kind;
         if (lower.startsWith("interrupt")) {
@@ -44,4 +69,5 @@ final class DuckDbErrors {
         }
         return new PondhouseException(kind, message.isEmpty() ? "query failed" : message, error);
     }
+
 }

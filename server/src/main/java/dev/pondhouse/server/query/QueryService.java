@@ -136,20 +136,23 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    /** Runs ad-hoc SQL; the result waits in the returned query until it is read or dropped. */
+    /**
+     * Prepares ad-hoc SQL and reserves what running it needs; the statement runs when its result is
+     * read ({@link #run}), so client deadlines on reading it cover the whole execution.
+     */
     public RunningQuery execute(QuerySession session, String sql, Optional<String> transactionId, BooleanSupplier clientGone) {
         requireSql(sql);
-        return start(session, Optional.empty(), sql, transactionId, clientGone);
+        return submit(session, Optional.empty(), sql, transactionId, clientGone);
     }
 
-    /** Runs a prepared statement with its bound parameters (the first parameter row). */
+    /** Like {@link #execute} for a prepared statement with its bound parameters (one row). */
     public RunningQuery executePrepared(QuerySession session, String handle, Optional<String> transactionId,
             BooleanSupplier clientGone) {
         PreparedQuery query = prepared(session, handle);
         if (query.parameterRows().size() > 1) {
             throw PondhouseException.userError("a query takes one row of parameters, got " + query.parameterRows().size());
         }
-        return start(session, Optional.of(query), query.sql(), transactionId, clientGone);
+        return submit(session, Optional.of(query), query.sql(), transactionId, clientGone);
     }
 
     /** Runs ad-hoc SQL that changes something; returns the number of rows changed (0 for DDL). */
@@ -165,30 +168,45 @@ public final class QueryService implements AutoCloseable {
         return update(session, Optional.of(query), query.sql(), transactionId, clientGone);
     }
 
-    private RunningQuery start(QuerySession session, Optional<PreparedQuery> prepared, String sql,
+    private RunningQuery submit(QuerySession session, Optional<PreparedQuery> prepared, String sql,
             Optional<String> transactionId, BooleanSupplier clientGone) {
         RunningQuery query = admit(session, prepared, sql, transactionId, clientGone);
         try {
+            query.announce(prepared.isPresent() ? prepared.get().datasetSchema() : announcedSchema(query.statement()));
+            // The call that submitted is over; from here on the reading call watches the client.
+            query.watchClient(() -> false);
+            return query;
+        } catch (SQLException | RuntimeException e) {
+            PondhouseException failure = failure(query, e);
+            closeAfterFailure(query, failure);
+            throw failure;
+        }
+    }
+
+    /**
+     * Executes a claimed query and opens the Arrow stream over its result; the caller reads it and
+     * closes the query. Failures come back classified (and the caller still closes the query).
+     */
+    public void run(RunningQuery query) {
+        try {
             DuckDBPreparedStatement statement = query.statement();
-            List<List<Object>> rows = prepared.map(PreparedQuery::parameterRows).orElse(List.of());
+            List<List<Object>> rows = query.parameters();
             bindRow(statement, rows.isEmpty() ? List.of() : rows.get(0));
             if (statement.execute()) {
                 ResultSet resultSet = statement.getResultSet();
                 int batchRows = BatchSizing.rowsPerBatch(resultSet.getMetaData(), limits.batchTargetBytes(), limits.batchRows());
                 ArrowReader reader = (ArrowReader) resultSet.unwrap(DuckDBResultSet.class)
                         .arrowExportStream(query.allocator(), batchRows);
-                query.result(resultSet, reader, reader.getVectorSchemaRoot().getSchema());
-            } else {
-                query.result(null, null, new Schema(List.of()));
+                query.result(resultSet, reader);
             }
-            // The call that executed is over; from here on the streaming call watches the client.
-            query.watchClient(() -> false);
-            return query;
-        } catch (SQLException | java.io.IOException | RuntimeException e) {
-            PondhouseException failure = failure(query, e);
-            closeAfterFailure(query, failure);
-            throw failure;
+        } catch (SQLException | RuntimeException e) {
+            throw failure(query, e);
         }
+    }
+
+    private Schema announcedSchema(DuckDBPreparedStatement statement) throws SQLException {
+        DuckDBResultSetMetaData metadata = statement.getMetaData().unwrap(DuckDBResultSetMetaData.class);
+        return metadata.getReturnType() == StatementReturnType.QUERY_RESULT ? datasetSchema(metadata) : new Schema(List.of());
     }
 
     private long update(QuerySession session, Optional<PreparedQuery> prepared, String sql, Optional<String> transactionId,
@@ -233,8 +251,9 @@ public final class QueryService implements AutoCloseable {
                 queryAllocator.close();
                 throw DuckDbErrors.classify(e);
             }
-            RunningQuery query = new RunningQuery(id, session.user(), sql, session, statement, prepared.isEmpty(),
-                    queryAllocator, limits.timeout());
+            RunningQuery query = new RunningQuery(id, session.user(), sql, session, connection, statement,
+                    prepared.isEmpty(), queryAllocator, limits.timeout(),
+                    prepared.map(PreparedQuery::parameterRows).orElse(List.of()));
             undo.forEach(query::onClose);
             query.onClose(() -> running.remove(id));
             query.onClose(() -> retire(queryAllocator));
@@ -447,6 +466,13 @@ public final class QueryService implements AutoCloseable {
         }
         if (error instanceof SQLException sql) {
             return DuckDbErrors.classify(sql);
+        }
+        if (error instanceof java.io.IOException streamFailure) {
+            // DuckDB's error while producing a later batch, wrapped by Arrow's C stream import.
+            Optional<PondhouseException> duckDbError = DuckDbErrors.fromStreamFailure(streamFailure);
+            if (duckDbError.isPresent()) {
+                return duckDbError.get();
+            }
         }
         if (error instanceof org.apache.arrow.memory.OutOfMemoryException) {
             return new PondhouseException(ErrorKind.RESOURCE_EXHAUSTED, "query " + query.id()

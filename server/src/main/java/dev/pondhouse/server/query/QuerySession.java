@@ -94,12 +94,25 @@ public final class QuerySession implements AutoCloseable {
         connectionInUse.release();
     }
 
-    /** A second connection of this session for catalog listings, so they never disturb a running result. */
+    /**
+     * Runs a catalog listing: on the session's own connection when it is free (so the session's
+     * temporary objects are listed too), else on a second connection of the session, so a listing
+     * never waits for or disturbs a result being read.
+     */
     synchronized <T> T withMetadataConnection(MetadataWork<T> work) throws SQLException {
         if (closed) {
             throw new PondhouseException(ErrorKind.NOT_FOUND, "session " + id + " is closed");
         }
         touch();
+        if (connectionInUse.tryAcquire()) {
+            try {
+                holder = "a catalog listing";
+                return work.run(connection);
+            } finally {
+                holder = "";
+                connectionInUse.release();
+            }
+        }
         if (metadataConnection == null) {
             metadataConnection = connection.duplicate();
         }

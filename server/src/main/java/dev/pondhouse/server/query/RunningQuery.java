@@ -14,6 +14,8 @@ import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
+import dev.pondhouse.server.engine.DuckDbInterrupts;
+import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBPreparedStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +35,13 @@ public final class RunningQuery implements AutoCloseable {
     private final String user;
     private final String sql;
     private final QuerySession session;
+    private final DuckDBConnection connection;
     private final DuckDBPreparedStatement statement;
+    // Held while interrupting and while marking the query closed, so an interrupt never reaches
+    // the next statement of the session's connection.
+    private final Object interruptLock = new Object();
     private final boolean ownsStatement;
+    private final List<List<Object>> parameters;
     private final BufferAllocator allocator;
     private final long deadlineNanos;
     private final List<Runnable> releases = new ArrayList<>();
@@ -45,17 +52,21 @@ public final class RunningQuery implements AutoCloseable {
     private volatile boolean claimed;
     private volatile long unclaimedSinceNanos = System.nanoTime();
 
-    // Set once after execution, before the query is handed out for streaming.
+    // The schema announced to the client: set once before the query is handed out.
+    private Schema schema;
+    // Set once by the thread that executes, which is then the one that reads.
     private ResultSet resultSet;
     private ArrowReader reader;
-    private Schema schema;
 
-    RunningQuery(String id, String user, String sql, QuerySession session, DuckDBPreparedStatement statement,
-            boolean ownsStatement, BufferAllocator allocator, Duration timeout) {
+    RunningQuery(String id, String user, String sql, QuerySession session, DuckDBConnection connection,
+            DuckDBPreparedStatement statement, boolean ownsStatement, BufferAllocator allocator, Duration timeout,
+            List<List<Object>> parameters) {
+        this.parameters = List.copyOf(parameters);
         this.id = requireNonNull(id, "id is null");
         this.user = requireNonNull(user, "user is null");
         this.sql = requireNonNull(sql, "sql is null");
         this.session = requireNonNull(session, "session is null");
+        this.connection = requireNonNull(connection, "connection is null");
         this.statement = requireNonNull(statement, "statement is null");
         this.ownsStatement = ownsStatement;
         this.allocator = requireNonNull(allocator, "allocator is null");
@@ -78,6 +89,11 @@ public final class RunningQuery implements AutoCloseable {
         return session;
     }
 
+    /** The parameter rows bound when the query was submitted. */
+    List<List<Object>> parameters() {
+        return parameters;
+    }
+
     DuckDBPreparedStatement statement() {
         return statement;
     }
@@ -90,18 +106,24 @@ public final class RunningQuery implements AutoCloseable {
         releases.add(requireNonNull(release, "release is null"));
     }
 
-    void result(ResultSet resultSet, ArrowReader reader, Schema schema) {
-        this.resultSet = resultSet;
-        this.reader = reader;
+    void announce(Schema schema) {
         this.schema = requireNonNull(schema, "schema is null");
     }
 
-    /** The schema of the result; zero fields for a statement that returns no rows. */
+    void result(ResultSet resultSet, ArrowReader reader) {
+        this.resultSet = resultSet;
+        this.reader = reader;
+    }
+
+    /**
+     * The schema announced for the result, with Flight SQL column metadata; zero fields for a
+     * statement that returns no rows. The batches carry DuckDB's own schema of the same types.
+     */
     public Schema schema() {
         return schema;
     }
 
-    /** The reader over the result, or empty for a statement that returns no rows. */
+    /** The reader over the result once executed, or empty for a statement that returns no rows. */
     public Optional<ArrowReader> reader() {
         return Optional.ofNullable(reader);
     }
@@ -146,17 +168,18 @@ public final class RunningQuery implements AutoCloseable {
 
     /** Interrupts DuckDB; the statement then fails or the stream ends, and the owner closes. */
     public void cancel(ErrorKind reason) {
-        if (closed.get()) {
-            return;
-        }
-        if (stopReason == null) {
-            stopReason = reason;
-        }
-        try {
-            statement.cancel();
-        } catch (SQLException e) {
-            // The statement may have finished in the meantime: nothing left to interrupt.
-            log.debug("interrupting query {} failed: {}", id, e.getMessage());
+        synchronized (interruptLock) {
+            if (closed.get()) {
+                return;
+            }
+            if (stopReason == null) {
+                stopReason = reason;
+            }
+            try {
+                DuckDbInterrupts.interrupt(connection);
+            } catch (SQLException e) {
+                log.warn("interrupting query {} failed: {}", id, e.getMessage());
+            }
         }
     }
 
@@ -171,8 +194,10 @@ public final class RunningQuery implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        synchronized (interruptLock) {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
         }
         RuntimeException failure = null;
         try {

@@ -59,9 +59,10 @@ public final class SessionRegistry implements AutoCloseable {
             if (session != null) {
                 return checkOwner(session, user);
             }
-            if (sessions.size() >= limits.max()) {
+            if (sessions.size() >= limits.max() && !closeLeastRecentlyUsed()) {
                 throw new PondhouseException(ErrorKind.RESOURCE_EXHAUSTED, "the server has reached its limit of "
-                        + limits.max() + " sessions (sessions.max); close idle connections or try again later");
+                        + limits.max() + " sessions (sessions.max) and all of them are running statements; "
+                        + "try again later");
             }
             DuckDBConnection connection;
             try {
@@ -74,6 +75,26 @@ public final class SessionRegistry implements AutoCloseable {
             log.debug("session {} opened for {}", id, user);
             return session;
         }
+    }
+
+    /**
+     * Makes room for a new session by closing the one idle longest (many clients never say when they
+     * are done, e.g. the Flight SQL JDBC driver). Sessions running a statement are kept.
+     */
+    private boolean closeLeastRecentlyUsed() {
+        QuerySession oldest = null;
+        for (QuerySession session : sessions.values()) {
+            if (!session.busy() && (oldest == null || session.idleFor().compareTo(oldest.idleFor()) > 0)) {
+                oldest = session;
+            }
+        }
+        if (oldest == null) {
+            return false;
+        }
+        log.info("session {} of {} closed after {} s idle to make room (sessions.max = {})", oldest.id(), oldest.user(),
+                oldest.idleFor().toSeconds(), limits.max());
+        close(oldest);
+        return true;
     }
 
     public Optional<QuerySession> find(String id, String user) {

@@ -54,19 +54,26 @@ class SessionRegistryTest {
     }
 
     @Test
-    void theSessionLimitHolds() {
+    void atTheLimitTheLongestIdleSessionMakesRoomAndBusyOnesStay() throws Exception {
         try (SessionRegistry sessions = new SessionRegistry(engine, new SessionSection(2, Duration.ofMinutes(1)))) {
-            sessions.open(sessions.newSessionId(), "alice");
-            QuerySession second = sessions.open(sessions.newSessionId(), "alice");
+            QuerySession oldest = sessions.open(sessions.newSessionId(), "alice");
+            Thread.sleep(20);
+            QuerySession newer = sessions.open(sessions.newSessionId(), "bob");
 
-            assertThatThrownBy(() -> sessions.open(sessions.newSessionId(), "alice"))
+            QuerySession third = sessions.open(sessions.newSessionId(), "carol");
+
+            assertThat(oldest.isClosed()).isTrue();
+            assertThat(newer.isClosed()).isFalse();
+            assertThat(sessions.size()).isEqualTo(2);
+
+            newer.acquire(Duration.ofSeconds(1), "a query");
+            third.acquire(Duration.ofSeconds(1), "a query");
+            assertThatThrownBy(() -> sessions.open(sessions.newSessionId(), "dave"))
                     .isInstanceOfSatisfying(PondhouseException.class,
                             error -> assertThat(error.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED))
                     .hasMessageContaining("sessions.max");
-
-            sessions.close(second);
-            assertThat(sessions.open(sessions.newSessionId(), "alice")).isNotNull();
-            assertThat(sessions.size()).isEqualTo(2);
+            newer.release();
+            third.release();
         }
     }
 
