@@ -77,7 +77,9 @@ public final class PondhouseServer implements AutoCloseable {
                     config.auth().tokenIdleTimeout(), Clock.systemUTC());
             PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries, engine.catalog(),
                     new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, false)), allocator);
-            flight = new FlightSqlServer(config.flight(), producer, authenticator, allocator);
+            // Room for four batches in flight per stream, and never less than Flight's default.
+            long backpressureThreshold = Math.max(10L << 20, 4 * config.query().batchTargetBytes());
+            flight = new FlightSqlServer(config.flight(), producer, authenticator, allocator, backpressureThreshold);
             flight.start();
             started.push(flight);
 

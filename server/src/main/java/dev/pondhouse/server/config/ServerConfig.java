@@ -109,7 +109,7 @@ public record ServerConfig(
             Duration timeout, String memoryPerQuery, Duration unclaimedResultTimeout) {
         public QuerySection {
             batchRows = batchRows == null ? 65_536 : batchRows;
-            batchTargetSize = batchTargetSize == null ? "1MB" : batchTargetSize;
+            batchTargetSize = batchTargetSize == null ? "8MB" : batchTargetSize;
             if (ByteSize.parse("query.batch-target-size", batchTargetSize) < 1) {
                 throw new IllegalArgumentException("query.batch-target-size: " + batchTargetSize + " must be positive");
             }

@@ -34,11 +34,17 @@ public final class FlightSqlServer implements AutoCloseable {
     private final FlightSqlProducer producer;
     private final CallHeaderAuthenticator authenticator;
     private final BufferAllocator allocator;
+    private final long backpressureThresholdBytes;
     private final HealthStatusManager health = new HealthStatusManager();
     private FlightServer server;
 
+    /**
+     * @param backpressureThresholdBytes how many bytes of one stream may wait in gRPC's send queue
+     *     before the producer waits; must hold a few record batches so sending and producing overlap
+     */
     public FlightSqlServer(FlightSection settings, FlightSqlProducer producer, CallHeaderAuthenticator authenticator,
-            BufferAllocator allocator) {
+            BufferAllocator allocator, long backpressureThresholdBytes) {
+        this.backpressureThresholdBytes = backpressureThresholdBytes;
         this.settings = requireNonNull(settings, "settings is null");
         this.producer = requireNonNull(producer, "producer is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
@@ -52,6 +58,7 @@ public final class FlightSqlServer implements AutoCloseable {
         Consumer<NettyServerBuilder> addHealth = builder -> builder.addService(health.getHealthService());
         FlightServer.Builder builder = FlightServer.builder(allocator, location, producer)
                 .headerAuthenticator(authenticator)
+                .backpressureThreshold((int) Math.min(Integer.MAX_VALUE, backpressureThresholdBytes))
                 .middleware(SessionMiddleware.KEY, new SessionMiddleware.Factory())
                 .transportHint("grpc.builderConsumer", addHealth);
         if (settings.tls()) {

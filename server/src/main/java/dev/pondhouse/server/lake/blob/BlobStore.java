@@ -1,0 +1,103 @@
+package dev.pondhouse.server.lake.blob;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the lake's files live: a flat namespace of blobs named by relative paths (see
+ * {@link BlobName}). Implementations: {@link LocalBlobStore} (a directory) and
+ * {@link AzureBlobStore} (a container in Azure Blob Storage). Both are thread-safe.
+ *
+ * <p><b>Failures.</b> Every operation throws {@link BlobStoreException} and nothing else (besides
+ * {@code NullPointerException}/{@code IllegalArgumentException} for programming errors). Every
+ * operation that takes a name first checks it and throws {@code INVALID_NAME} without touching
+ * storage. Reads throw {@code NOT_FOUND}, {@code UNAVAILABLE} (transient: retry with back-off),
+ * {@code PERMISSION_DENIED} or {@code FAILED}. Writes can also throw {@code UNKNOWN_OUTCOME} when the
+ * request may have taken effect (a timeout after it was sent): the caller must read back to learn
+ * what happened.
+ *
+ * <p><b>Retries inside the store.</b> An implementation may retry a write whose first attempt timed
+ * out. If that attempt did land, the retry sees its own write: {@link #createIfAbsent} then answers
+ * {@code ALREADY_EXISTS} and {@link #replaceIfMatch} {@code ETAG_MISMATCH} although this caller's
+ * content is stored. Callers that must know (Delta commits) put a unique id in the content and read
+ * the blob back after a negative answer.
+ */
+public interface BlobStore {
+    /** The result of {@link #createIfAbsent}. */
+    enum CreateOutcome {
+        /** This call created the blob with the given content. */
+        CREATED,
+        /** A blob of that name existed already; it was not changed. */
+        ALREADY_EXISTS
+    }
+
+    /** The result of {@link #replaceIfMatch}. */
+    enum ReplaceOutcome {
+        /** The blob had the expected ETag and now holds the given content. */
+        REPLACED,
+        /** The blob has another ETag, or does not exist; it was not changed. */
+        ETAG_MISMATCH
+    }
+
+    /**
+     * The whole content of a small blob (log entries, checkpoint pointers). Reads one consistent
+     * version. Throws {@code NOT_FOUND} if it does not exist.
+     */
+    byte[] read(String name);
+
+    /**
+     * Up to {@code length} bytes starting at {@code offset}: fewer when the blob ends first, none when
+     * {@code offset} is at or beyond its end. Throws {@code NOT_FOUND} if it does not exist.
+     *
+     * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+     */
+    byte[] readRange(String name, long offset, long length);
+
+    /**
+     * Copies a (big) blob into {@code target}, creating or truncating it, streaming without holding it
+     * in memory; returns the number of bytes written. Not atomic on the local side: on failure
+     * {@code target} may be partly written, so download to a temporary name, check the size and move.
+     */
+    long download(String name, Path target);
+
+    /**
+     * The blobs whose names start with {@code prefix} (plain string prefix, so {@code "a/b"} also
+     * matches {@code "a/bc"}; use a trailing {@code /} for a folder), in lexicographic order of their
+     * names. The empty prefix lists everything. Not a snapshot: blobs written during the listing may
+     * or may not appear. An empty list, not an error, when nothing matches.
+     */
+    List<BlobEntry> list(String prefix);
+
+    /**
+     * Creates the blob with {@code content} if and only if no blob of that name exists: the atomic
+     * commit primitive. Of any number of concurrent callers (threads, processes, machines) exactly one
+     * gets {@code CREATED}; readers never see partial content. See the class comment for what
+     * {@code ALREADY_EXISTS} means after a retry inside the store ({@link LocalBlobStore} never retries).
+     */
+    CreateOutcome createIfAbsent(String name, byte[] content);
+
+    /**
+     * Replaces the blob's content with {@code content} if and only if its current ETag is
+     * {@code expectedEtag} (compare-and-swap). Of concurrent callers with the same expected ETag at
+     * most one gets {@code REPLACED}. A missing blob is {@code ETAG_MISMATCH}. Readers see the old or
+     * the new content, never a mix.
+     */
+    ReplaceOutcome replaceIfMatch(String name, byte[] content, String expectedEtag);
+
+    /**
+     * Stores the local file under {@code name}, replacing any existing blob unconditionally. For data
+     * files, whose names are unique, never for commits. Readers see the old or the complete new
+     * content. Throws {@code FAILED} if the local file cannot be read.
+     */
+    void upload(String name, Path localFile);
+
+    /**
+     * Deletes the blob. Idempotent: returns {@code true} if this call deleted it, {@code false} if it
+     * did not exist (so vacuum can be re-run after a crash).
+     */
+    boolean delete(String name);
+
+    /** The blob's size, ETag and last-modified time, or empty if it does not exist. */
+    Optional<BlobEntry> properties(String name);
+}
