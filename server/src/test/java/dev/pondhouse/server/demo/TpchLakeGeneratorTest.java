@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pondhouse.server.demo.TpchGeneration.GeneratedTable;
 import dev.pondhouse.server.engine.SqlIdentifiers;
+import dev.pondhouse.server.testing.TpchAnswers;
 import java.io.IOException;
-import java.io.InputStream;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,12 +18,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +42,6 @@ class TpchLakeGeneratorTest {
     private static final double SCALE_FACTOR = 0.01;
     /** Small enough to split lineitem (about 60,000 rows) into three files. */
     private static final long ROWS_PER_FILE = 20_000;
-    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.(\\d+))?");
 
     /** TPC-H cardinalities at scale factor 0.01 (lineitem as the generator produces it). */
     private static final Map<String, Long> ROWS = Map.of(
@@ -161,45 +156,23 @@ class TpchLakeGeneratorTest {
     }
 
     static IntStream tpchQueries() {
-        return IntStream.rangeClosed(1, 22);
+        return TpchAnswers.queryNumbers();
     }
 
     @ParameterizedTest(name = "q{0}")
     @MethodSource("tpchQueries")
     void answersTpchQueryAsShippedWithTheGenerator(int query) throws Exception {
-        String sql = resource("io/trino/tpch/queries/q" + query + ".sql");
-        List<String> expectedLines = resource("io/trino/tpch/queries/q" + query + ".result").lines()
-                .filter(line -> !line.startsWith("--") && !line.isBlank())
-                .toList();
-
-        List<List<Object>> actual = new ArrayList<>();
+        List<String> statements = TpchAnswers.statements(query);
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
                 Statement statement = connection.createStatement()) {
             for (String table : ROWS.keySet()) {
                 statement.execute("CREATE VIEW " + table + " AS SELECT * FROM " + parquetOf(lake, table));
             }
-            List<String> statements = Arrays.stream(sql.split(";\\s*(\\n|$)")).filter(part -> !part.isBlank()).toList();
             for (String setup : statements.subList(0, statements.size() - 1)) {
                 statement.execute(setup);
             }
             try (ResultSet result = statement.executeQuery(statements.get(statements.size() - 1))) {
-                int columns = result.getMetaData().getColumnCount();
-                while (result.next()) {
-                    List<Object> row = new ArrayList<>();
-                    for (int column = 1; column <= columns; column++) {
-                        row.add(result.getObject(column));
-                    }
-                    actual.add(row);
-                }
-            }
-        }
-
-        assertThat(actual).as("rows of q%d", query).hasSize(expectedLines.size());
-        for (int row = 0; row < expectedLines.size(); row++) {
-            List<String> expected = fields(expectedLines.get(row));
-            assertThat(actual.get(row)).as("columns of q%d row %d", query, row + 1).hasSize(expected.size());
-            for (int column = 0; column < expected.size(); column++) {
-                assertMatches(actual.get(row).get(column), expected.get(column), "q%d row %d column %d".formatted(query, row + 1, column + 1));
+                TpchAnswers.assertAnswer(query, TpchAnswers.rows(result));
             }
         }
     }
@@ -318,24 +291,6 @@ class TpchLakeGeneratorTest {
         assertThat(millis).isLessThan(120_000);
     }
 
-    private static void assertMatches(Object actual, String expected, String description) {
-        var number = NUMBER.matcher(expected);
-        if (number.matches() && actual instanceof Number) {
-            int decimals = number.group(2) == null ? 0 : number.group(2).length();
-            BigDecimal tolerance = BigDecimal.ONE.movePointLeft(decimals).divide(BigDecimal.valueOf(2));
-            BigDecimal difference = new BigDecimal(actual.toString()).subtract(new BigDecimal(expected)).abs();
-            assertThat(difference).as("%s: %s vs expected %s", description, actual, expected).isLessThanOrEqualTo(tolerance);
-        } else {
-            assertThat(String.valueOf(actual)).as(description).isEqualTo(expected);
-        }
-    }
-
-    /** The fields of a {@code |}-separated result line, which may or may not end with {@code |}. */
-    private static List<String> fields(String line) {
-        String trimmed = line.endsWith("|") ? line.substring(0, line.length() - 1) : line;
-        return List.of(trimmed.split("\\|", -1));
-    }
-
     private static String parquetOf(Path lake, String table) {
         return "read_parquet(" + SqlIdentifiers.literal(lake.resolve("tpch").resolve(table).resolve("*.parquet").toString()) + ")";
     }
@@ -351,13 +306,6 @@ class TpchLakeGeneratorTest {
     private static List<String> filesIn(Path folder) throws IOException {
         try (Stream<Path> children = Files.list(folder)) {
             return children.map(child -> child.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    private static String resource(String name) throws IOException {
-        try (InputStream input = TpchLakeGeneratorTest.class.getClassLoader().getResourceAsStream(name)) {
-            assertThat(input).as("resource %s", name).isNotNull();
-            return new String(input.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
