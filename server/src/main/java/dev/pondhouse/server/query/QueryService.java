@@ -474,9 +474,12 @@ public final class QueryService implements AutoCloseable {
                 return duckDbError.get();
             }
         }
-        if (error instanceof org.apache.arrow.memory.OutOfMemoryException) {
-            return new PondhouseException(ErrorKind.RESOURCE_EXHAUSTED, "query " + query.id()
-                    + " needs more memory than query.memory-per-query (" + limits.memoryPerQuery() + ") allows", error);
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            // Arrow reports the allocator limit wrapped in whatever was loading buffers at the time.
+            if (cause instanceof org.apache.arrow.memory.OutOfMemoryException) {
+                return new PondhouseException(ErrorKind.RESOURCE_EXHAUSTED, "query " + query.id()
+                        + " needs more memory than query.memory-per-query (" + limits.memoryPerQuery() + ") allows", error);
+            }
         }
         return new PondhouseException(ErrorKind.INTERNAL, "query " + query.id() + " failed", error);
     }
