@@ -12,6 +12,7 @@ import dev.pondhouse.server.flight.FlightSqlServer;
 import dev.pondhouse.server.flight.PondhouseFlightSqlProducer;
 import dev.pondhouse.server.lake.FolderLakeCatalog;
 import dev.pondhouse.server.query.QueryService;
+import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
 import dev.pondhouse.server.query.metadata.DuckDbArrowTypes;
 import dev.pondhouse.server.query.metadata.ServerFeatures;
@@ -75,7 +76,8 @@ public final class PondhouseServer implements AutoCloseable {
 
             BearerTokenAuthenticator authenticator = new BearerTokenAuthenticator(users, config.auth().tokenLifetime(),
                     config.auth().tokenIdleTimeout(), Clock.systemUTC());
-            PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries, engine.catalog(),
+            PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries,
+                    new SessionControl(config.query().queueTimeout()), engine.catalog(),
                     new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, false)), allocator);
             // Room for four batches in flight per stream, and never less than Flight's default.
             long backpressureThreshold = Math.max(10L << 20, 4 * config.query().batchTargetBytes());

@@ -11,6 +11,7 @@ import dev.pondhouse.server.query.PreparedQuery;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.QuerySession;
 import dev.pondhouse.server.query.RunningQuery;
+import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
 import dev.pondhouse.server.query.metadata.FlightSqlMetadata;
 import dev.pondhouse.server.query.metadata.KeyMetadata;
@@ -87,6 +88,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
 
     private final SessionRegistry sessions;
     private final QueryService queries;
+    private final SessionControl sessionControl;
     private final FlightSqlMetadata metadata;
     private final KeyMetadata keys;
     private final XdbcTypeInfo typeInfo;
@@ -94,10 +96,12 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     private final BufferAllocator allocator;
     private final ResultStreamer streamer;
 
-    public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries, String catalog, ServerSqlInfo sqlInfo,
+    public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries, SessionControl sessionControl,
+            String catalog, ServerSqlInfo sqlInfo,
             BufferAllocator allocator) {
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.queries = requireNonNull(queries, "queries is null");
+        this.sessionControl = requireNonNull(sessionControl, "sessionControl is null");
         this.metadata = new FlightSqlMetadata(allocator, catalog);
         this.keys = new KeyMetadata(allocator, catalog);
         this.typeInfo = new XdbcTypeInfo(allocator);
@@ -301,7 +305,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public void beginTransaction(ActionBeginTransactionRequest request, CallContext context,
             StreamListener<ActionBeginTransactionResult> listener) {
         respondOne(listener, () -> ActionBeginTransactionResult.newBuilder()
-                .setTransactionId(ByteString.copyFromUtf8(queries.beginTransaction(session(context))))
+                .setTransactionId(ByteString.copyFromUtf8(sessionControl.beginTransaction(session(context))))
                 .build());
     }
 
@@ -314,7 +318,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
                 default -> throw PondhouseException.userError("end transaction needs COMMIT or ROLLBACK, got "
                         + request.getAction());
             };
-            queries.endTransaction(session(context), request.getTransactionId().toStringUtf8(), commit);
+            sessionControl.endTransaction(session(context), request.getTransactionId().toStringUtf8(), commit);
             listener.onCompleted();
         } catch (RuntimeException e) {
             listener.onError(FlightErrors.toFlight(e));
@@ -367,7 +371,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
                 }
             }
             if (errors.isEmpty()) {
-                queries.use(session(context), catalog, schema);
+                sessionControl.use(session(context), catalog, schema);
             }
             return new SetSessionOptionsResult(errors);
         });
@@ -414,7 +418,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public void getSessionOptions(GetSessionOptionsRequest request, CallContext context,
             StreamListener<GetSessionOptionsResult> listener) {
         respondOne(listener, () -> {
-            List<String> current = queries.currentCatalogAndSchema(session(context));
+            List<String> current = sessionControl.currentCatalogAndSchema(session(context));
             return new GetSessionOptionsResult(Map.of(
                     CATALOG_OPTION, SessionOptionValueFactory.makeSessionOptionValue(current.get(0)),
                     SCHEMA_OPTION, SessionOptionValueFactory.makeSessionOptionValue(current.get(1))));
@@ -443,7 +447,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
         VectorSchemaRoot root;
         try {
             QuerySession session = session(context);
-            root = queries.metadata(session, listing);
+            root = sessionControl.metadata(session, listing);
         } catch (RuntimeException e) {
             listener.error(FlightErrors.toFlight(e));
             return;

@@ -3,7 +3,6 @@ package dev.pondhouse.server.query;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.config.ServerConfig.QuerySection;
-import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.query.metadata.ColumnDescription;
@@ -84,7 +83,7 @@ public final class QueryService implements AutoCloseable {
     /** Prepares {@code sql} on the session's connection; the handle stays valid until closed. */
     public PreparedQuery prepare(QuerySession session, String sql, Optional<String> transactionId) {
         requireSql(sql);
-        checkTransaction(session, transactionId);
+        SessionControl.checkTransaction(session, transactionId);
         DuckDBConnection connection = session.acquire(limits.queueTimeout(), "preparing a statement");
         DuckDBPreparedStatement statement = null;
         try {
@@ -233,7 +232,7 @@ public final class QueryService implements AutoCloseable {
     /** Takes a query slot and the session's connection, and registers the query with the watchdog. */
     private RunningQuery admit(QuerySession session, Optional<PreparedQuery> prepared, String sql,
             Optional<String> transactionId, BooleanSupplier clientGone) {
-        checkTransaction(session, transactionId);
+        SessionControl.checkTransaction(session, transactionId);
         String id = newId();
         acquirePermit();
         List<Runnable> undo = new ArrayList<>();
@@ -322,87 +321,6 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    public String beginTransaction(QuerySession session) {
-        if (session.transactionId().isPresent()) {
-            throw new PondhouseException(ErrorKind.CONFLICT, "a transaction is already open in this session; "
-                    + "commit or roll it back first");
-        }
-        DuckDBConnection connection = session.acquire(limits.queueTimeout(), "beginning a transaction");
-        try {
-            connection.setAutoCommit(false);
-            String id = newId();
-            session.transactionId(Optional.of(id));
-            return id;
-        } catch (SQLException e) {
-            throw DuckDbErrors.classify(e);
-        } finally {
-            session.release();
-        }
-    }
-
-    public void endTransaction(QuerySession session, String transactionId, boolean commit) {
-        checkTransaction(session, Optional.of(transactionId));
-        DuckDBConnection connection = session.acquire(limits.queueTimeout(), "ending a transaction");
-        try {
-            if (commit) {
-                connection.commit();
-            } else {
-                connection.rollback();
-            }
-        } catch (SQLException e) {
-            throw DuckDbErrors.classify(e);
-        } finally {
-            session.transactionId(Optional.empty());
-            try {
-                connection.setAutoCommit(true);
-            } catch (SQLException e) {
-                log.warn("session {}: could not return to auto-commit: {}", session.id(), e.getMessage());
-            }
-            session.release();
-        }
-    }
-
-    /** Sets the session's default catalog and/or schema (Flight SQL session options). */
-    public void use(QuerySession session, Optional<String> catalog, Optional<String> schema) {
-        if (catalog.isEmpty() && schema.isEmpty()) {
-            return;
-        }
-        DuckDBConnection connection = session.acquire(limits.queueTimeout(), "changing the default schema");
-        try (java.sql.Statement statement = connection.createStatement()) {
-            String target = catalog.isPresent() && schema.isPresent()
-                    ? SqlIdentifiers.quote(catalog.get()) + "." + SqlIdentifiers.quote(schema.get())
-                    : SqlIdentifiers.quote(catalog.or(() -> schema).orElseThrow());
-            statement.execute("USE " + target);
-        } catch (SQLException e) {
-            throw DuckDbErrors.classify(e);
-        } finally {
-            session.release();
-        }
-    }
-
-    /** The session's current catalog and schema. */
-    public List<String> currentCatalogAndSchema(QuerySession session) {
-        DuckDBConnection connection = session.acquire(limits.queueTimeout(), "reading the default schema");
-        try (java.sql.Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT current_database(), current_schema()")) {
-            result.next();
-            return List.of(result.getString(1), result.getString(2));
-        } catch (SQLException e) {
-            throw DuckDbErrors.classify(e);
-        } finally {
-            session.release();
-        }
-    }
-
-    /** Runs catalog listings on the session's metadata connection. */
-    public <T> T metadata(QuerySession session, QuerySession.MetadataWork<T> work) {
-        try {
-            return session.withMetadataConnection(work);
-        } catch (SQLException e) {
-            throw DuckDbErrors.classify(e);
-        }
-    }
-
     public int runningCount() {
         return running.size();
     }
@@ -442,12 +360,6 @@ public final class QueryService implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("query watchdog failed on query {}", query.id(), e);
             }
-        }
-    }
-
-    private void checkTransaction(QuerySession session, Optional<String> transactionId) {
-        if (transactionId.isPresent() && !transactionId.equals(session.transactionId())) {
-            throw PondhouseException.notFound("transaction " + transactionId.get() + " is not open in this session");
         }
     }
 
