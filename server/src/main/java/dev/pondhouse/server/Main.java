@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /** {@code pondhouse <command>}: the launcher's entry point. */
 @Command(name = "pondhouse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A small-data lakehouse: Parquet/Delta tables served over Arrow Flight SQL by DuckDB.",
+        description = "A small-data lakehouse: Parquet tables served over Arrow Flight SQL by DuckDB.",
         subcommands = {DemoCommand.class, ServeCommand.class, HashPasswordCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 
 /** {@code pondhouse hash-password}: prints a password hash for the users file. */
 @Command(name = "hash-password", mixinStandardHelpOptions = true,
-        description = {"Reads a password (prompted on a terminal, else one line from standard input) and prints its",
-                "argon2id hash for the users file, quoted for INI: alice = \"<hash>\", role1, role2"})
+        description = {"Prints an argon2id password hash for the users file.",
+                "Reads the password at a prompt on a terminal, else one line from standard input. The hash is",
+                "printed quoted for INI: alice = \"<hash>\", role1, role2"})
 public final class HashPasswordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
