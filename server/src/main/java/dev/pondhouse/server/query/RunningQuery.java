@@ -46,7 +46,6 @@ public final class RunningQuery implements AutoCloseable {
     private final long deadlineNanos;
     private final List<Runnable> releases = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final long startedNanos = System.nanoTime();
     private volatile BooleanSupplier clientGone = () -> false;
     private volatile ErrorKind stopReason;
     private volatile boolean claimed;
@@ -148,10 +147,6 @@ public final class RunningQuery implements AutoCloseable {
 
     Duration unclaimedFor() {
         return Duration.ofNanos(System.nanoTime() - unclaimedSinceNanos);
-    }
-
-    Duration runningFor() {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     /** Checked by the server's watchdog: interrupts DuckDB when the deadline passed or the client left. */

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -95,11 +94,6 @@ public final class SessionRegistry implements AutoCloseable {
                 oldest.idleFor().toSeconds(), limits.max());
         close(oldest);
         return true;
-    }
-
-    public Optional<QuerySession> find(String id, String user) {
-        QuerySession session = sessions.get(id);
-        return session == null ? Optional.empty() : Optional.of(checkOwner(session, user));
     }
 
     private static QuerySession checkOwner(QuerySession session, String user) {

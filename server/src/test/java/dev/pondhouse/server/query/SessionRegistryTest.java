@@ -45,7 +45,6 @@ class SessionRegistryTest {
             QuerySession first = sessions.open(id, "alice");
 
             assertThat(sessions.open(id, "alice")).isSameAs(first);
-            assertThat(sessions.find(id, "alice")).containsSame(first);
             assertThatThrownBy(() -> sessions.open(id, "bob"))
                     .isInstanceOfSatisfying(PondhouseException.class,
                             error -> assertThat(error.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED));
