@@ -23,14 +23,61 @@ class TlsTest {
     Path folder;
 
     private void selfSignedCertificate(Path certificate, Path key) throws Exception {
-        Process openssl = new ProcessBuilder(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-keyout", key.toString(), "-out", certificate.toString(), "-days", "2", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"))
-                .redirectErrorStream(true)
-                .start();
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", certificate.toString(),
+                "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
+    }
+
+    private void openssl(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(arguments));
+        Process openssl = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
         String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).as("openssl finished: %s", output).isTrue();
-        assertThat(openssl.exitValue()).as("openssl: %s", output).isZero();
+        assertThat(openssl.exitValue()).as("openssl %s: %s", command, output).isZero();
+    }
+
+    /** A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA. */
+    private void certificateAuthorityWithServerAndClient() throws Exception {
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                "-subj", "/CN=Pondhouse test CA");
+        for (String party : List.of("server", "client")) {
+            openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", party + ".key", "-out", party + ".csr",
+                    "-subj", "/CN=" + (party.equals("server") ? "127.0.0.1" : "alice"));
+            java.nio.file.Files.writeString(folder.resolve(party + ".ext"), party.equals("server")
+                    ? "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
+                    : "extendedKeyUsage=clientAuth\n");
+            openssl("x509", "-req", "-in", party + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                    "-out", party + ".pem", "-days", "2", "-extfile", party + ".ext");
+        }
+    }
+
+    @Test
+    void mutualTlsNeedsAClientCertificateSignedByTheConfiguredCa() throws Exception {
+        certificateAuthorityWithServerAndClient();
+        TestServer server = TestServer.start(Map.of(
+                "flight.plaintext", "false",
+                "flight.tls-certificate", folder.resolve("server.pem").toString(),
+                "flight.tls-key", folder.resolve("server.key").toString(),
+                "flight.tls-client-ca", folder.resolve("ca.pem").toString()));
+        try {
+            String base = "jdbc:arrow-flight-sql://127.0.0.1:" + server.port() + "/?useEncryption=true&useSystemTrustStore=false"
+                    + "&tlsRootCerts=" + folder.resolve("ca.pem") + "&user=" + TestServer.USER + "&password=" + TestServer.PASSWORD;
+            String withCertificate = base + "&clientCertificate=" + folder.resolve("client.pem")
+                    + "&clientKey=" + folder.resolve("client.key");
+            try (Connection connection = DriverManager.getConnection(withCertificate); Statement statement = connection.createStatement();
+                    ResultSet result = statement.executeQuery("SELECT count(*) FROM region")) {
+                assertThat(result.next()).isTrue();
+                assertThat(result.getLong(1)).isEqualTo(5);
+            }
+
+            assertThatThrownBy(() -> {
+                try (Connection connection = DriverManager.getConnection(base)) {
+                    connection.createStatement().executeQuery("SELECT 1").close();
+                }
+            }).as("no client certificate").isInstanceOf(SQLException.class);
+        } finally {
+            server.stop();
+        }
     }
 
     @Test
