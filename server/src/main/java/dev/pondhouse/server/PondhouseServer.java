@@ -10,7 +10,11 @@ import dev.pondhouse.server.engine.ViewPublisher;
 import dev.pondhouse.server.flight.BearerTokenAuthenticator;
 import dev.pondhouse.server.flight.FlightSqlServer;
 import dev.pondhouse.server.flight.PondhouseFlightSqlProducer;
+import dev.pondhouse.server.lake.DeltaLakeCatalog;
 import dev.pondhouse.server.lake.FolderLakeCatalog;
+import dev.pondhouse.server.lake.LakeCatalog;
+import dev.pondhouse.server.lake.UnionLakeCatalog;
+import dev.pondhouse.server.lake.delta.CommitFileFormat;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
@@ -21,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +70,10 @@ public final class PondhouseServer implements AutoCloseable {
             engine.start();
             started.push(engine);
 
-            ViewPublisher views = new ViewPublisher(engine, new FolderLakeCatalog(config.lake().root()));
+            LakeCatalog lake = new UnionLakeCatalog(List.of(
+                    new DeltaLakeCatalog(config.lake().root(), new CommitFileFormat(), spill.resolve("checkpoints")),
+                    new FolderLakeCatalog(config.lake().root())));
+            ViewPublisher views = new ViewPublisher(engine, lake);
             views.refresh();
 
             SessionRegistry sessions = new SessionRegistry(engine, config.sessions());

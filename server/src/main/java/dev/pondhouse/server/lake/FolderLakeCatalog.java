@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * A lake that is a local folder {@code <root>/<schema>/<table>/} of Parquet files, with Hive-style
  * {@code key=value} partition folders honoured. Names starting with {@code _} or {@code .} are
  * ignored (staging folders, markers, logs). Schema and table names must be plain identifiers;
- * other folders are reported as problems and skipped.
+ * other folders are reported as problems and skipped. Folders with a {@code _delta_log/} are Delta
+ * tables and left to {@link DeltaLakeCatalog}: their folder holds files no snapshot references.
  */
 public final class FolderLakeCatalog implements LakeCatalog {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -46,6 +47,9 @@ public final class FolderLakeCatalog implements LakeCatalog {
             for (Path tableFolder : children(schemaFolder)) {
                 String table = tableFolder.getFileName().toString();
                 if (!Files.isDirectory(tableFolder) || ignored(table)) {
+                    continue;
+                }
+                if (Files.isDirectory(tableFolder.resolve("_delta_log"))) {
                     continue;
                 }
                 if (!IDENTIFIER.matcher(table).matches()) {
