@@ -3,12 +3,17 @@ package dev.pondhouse.server.demo;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.demo.TpchGeneration.GeneratedTable;
+import dev.pondhouse.server.lake.blob.LocalBlobStore;
+import dev.pondhouse.server.lake.delta.CommitFileFormat;
+import dev.pondhouse.server.lake.delta.CommitResult;
+import dev.pondhouse.server.lake.delta.DeltaTableCreator;
 import io.trino.tpch.TpchTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -134,6 +139,7 @@ public final class TpchLakeGenerator {
         Optional<Throwable> failure = Optional.empty();
         try {
             TpchGeneration generation = new TpchGeneration(scaleFactor, writeTables(scaleFactor, staging, generationId, progress));
+            makeDeltaTables(generation, staging);
             folder.publish(generation, staging);
             log.info("Generated TPC-H scale factor {} into {} in {} ms",
                     scaleFactor, schemaRoot, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -219,6 +225,19 @@ public final class TpchLakeGenerator {
             throw error;
         }
         return new IOException(cause.getMessage(), cause);
+    }
+
+    /** Commits version 0 of each staged table, so the lake publishes Delta tables. */
+    private static void makeDeltaTables(TpchGeneration generation, Path staging) throws IOException {
+        LocalBlobStore store = new LocalBlobStore(staging);
+        DeltaTableCreator creator = new DeltaTableCreator(new CommitFileFormat(), Clock.systemUTC(),
+                staging.resolve("_checkpoints"));
+        for (GeneratedTable table : generation.tables()) {
+            CommitResult result = creator.create(store, table.name() + "/", staging.resolve(table.name()), table.files());
+            if (!result.committed()) {
+                throw new IOException("staged TPC-H table " + table.name() + " already has a Delta log; not publishing it");
+            }
+        }
     }
 
     private static List<GeneratedTable> assemble(List<TablePlan> plans, List<PartResult> results) {

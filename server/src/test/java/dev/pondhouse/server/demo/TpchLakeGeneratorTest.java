@@ -8,6 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pondhouse.server.demo.TpchGeneration.GeneratedTable;
 import dev.pondhouse.server.engine.SqlIdentifiers;
+import dev.pondhouse.server.lake.blob.LocalBlobStore;
+import dev.pondhouse.server.lake.delta.AddFile;
+import dev.pondhouse.server.lake.delta.CommitFileFormat;
+import dev.pondhouse.server.lake.delta.DeltaLog;
+import dev.pondhouse.server.lake.delta.DuckDbCheckpointReader;
+import dev.pondhouse.server.lake.delta.Protocol;
+import dev.pondhouse.server.lake.delta.Snapshot;
 import dev.pondhouse.server.testing.TpchAnswers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,6 +71,36 @@ class TpchLakeGeneratorTest {
         lake = sharedLake;
         generator = new TpchLakeGenerator(lake, 2, ROWS_PER_FILE);
         generation = generator.generate(SCALE_FACTOR, (table, rowsDone, rowsTotal) -> progressCalls.add(new ProgressCall(table, rowsDone, rowsTotal)));
+    }
+
+    @Test
+    void everyTableIsADeltaTableOfExactlyItsFiles() throws Exception {
+        LocalBlobStore store = new LocalBlobStore(lake);
+        CommitFileFormat format = new CommitFileFormat();
+        for (Map.Entry<String, Long> table : ROWS.entrySet()) {
+            DeltaLog log = new DeltaLog(store, "tpch/" + table.getKey() + "/", format,
+                    new DuckDbCheckpointReader(store, lake.resolve("_checkpoints"), format));
+
+            Snapshot snapshot = log.latest().orElseThrow();
+
+            assertThat(snapshot.version()).isZero();
+            assertThat(snapshot.protocol()).isEqualTo(Protocol.READER_1_WRITER_2);
+            assertThat(snapshot.activeFiles()).extracting(AddFile::path)
+                    .containsExactlyInAnyOrderElementsOf(generation.table(table.getKey()).orElseThrow().files());
+            long recorded = 0;
+            for (AddFile file : snapshot.activeFiles()) {
+                assertThat(file.stats()).isPresent();
+                recorded += new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.stats().get()).get("numRecords").asLong();
+            }
+            assertThat(recorded).as("numRecords of %s", table.getKey()).isEqualTo(table.getValue());
+        }
+        Snapshot lineitem = new DeltaLog(store, "tpch/lineitem/", format,
+                new DuckDbCheckpointReader(store, lake.resolve("_checkpoints"), format)).latest().orElseThrow();
+        assertThat(lineitem.metadata().schemaString())
+                .contains("{\"name\":\"l_orderkey\",\"type\":\"long\"")
+                .contains("{\"name\":\"l_quantity\",\"type\":\"decimal(15,2)\"")
+                .contains("{\"name\":\"l_shipdate\",\"type\":\"date\"")
+                .contains("{\"name\":\"l_comment\",\"type\":\"string\"");
     }
 
     @Test
@@ -303,9 +340,13 @@ class TpchLakeGeneratorTest {
         }
     }
 
+    /** The data files in a folder (its Delta log aside). */
     private static List<String> filesIn(Path folder) throws IOException {
         try (Stream<Path> children = Files.list(folder)) {
-            return children.map(child -> child.getFileName().toString()).sorted().toList();
+            return children.map(child -> child.getFileName().toString())
+                    .filter(name -> !name.equals(DeltaLog.LOG_FOLDER.replace("/", "")))
+                    .sorted()
+                    .toList();
         }
     }
 
