@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * Makes a folder of Parquet files that nobody else can see yet (a staged table) into a Delta table:
  * version 0 with protocol, metadata (schema read from the first file) and one {@code add} per file
- * with its exact row count as statistics. The caller publishes the folder afterwards, so the table
+ * with exact statistics ({@link FileStatistics}). The caller publishes the folder afterwards, so the table
  * appears complete or not at all.
  */
 public final class DeltaTableCreator {
@@ -52,12 +52,12 @@ public final class DeltaTableCreator {
         actions.add(CommitInfo.of(now, "CREATE TABLE AS SELECT", Map.of()));
         actions.add(Protocol.READER_1_WRITER_2);
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-            actions.add(Metadata.newTable(DeltaSchemas.schemaString(columns(duckdb, localTableFolder.resolve(files.get(0)))),
-                    List.of(), now));
+            List<DeltaSchemas.Column> columns = columns(duckdb, localTableFolder.resolve(files.get(0)));
+            actions.add(Metadata.newTable(DeltaSchemas.schemaString(columns), List.of(), now));
             for (String file : files) {
                 Path local = localTableFolder.resolve(file);
                 actions.add(new AddFile(file, Map.of(), Files.size(local), now, true,
-                        Optional.of("{\"numRecords\":" + rows(duckdb, local) + "}"), Map.of()));
+                        Optional.of(FileStatistics.of(duckdb, local, columns)), Map.of()));
             }
         } catch (SQLException e) {
             throw new IOException("cannot read the Parquet files of " + tableRoot + ": " + e.getMessage(), e);
@@ -78,12 +78,4 @@ public final class DeltaTableCreator {
         return columns;
     }
 
-    private static long rows(Connection duckdb, Path file) throws SQLException {
-        try (Statement statement = duckdb.createStatement();
-                ResultSet result = statement.executeQuery("SELECT count(*) FROM read_parquet("
-                        + SqlIdentifiers.literal(file.toString()) + ")")) {
-            result.next();
-            return result.getLong(1);
-        }
-    }
 }
