@@ -51,6 +51,42 @@ class DeltaServingTest {
     }
 
     @Test
+    void aCommitMadeElsewhereBecomesVisibleAtTheNextRefresh() throws Exception {
+        CommitFileFormat format = new CommitFileFormat();
+        LocalBlobStore store = new LocalBlobStore(lake);
+        DeltaLog orders = new DeltaLog(store, "sales/orders/", format,
+                new DuckDbCheckpointReader(store, lake.resolve("_checkpoints"), format));
+        commit(orders, -1, CommitInfo.of(1_000, "CREATE TABLE", Map.of()), Protocol.READER_1_WRITER_2,
+                Metadata.newTable(SCHEMA_STRING, List.of(), 1_000), write("sales/orders", "part-1.parquet", "SELECT 1::BIGINT AS id"));
+
+        TestServer server = TestServer.start(Map.of("lake.root", lake.toString(), "lake.default-schema", "sales",
+                "lake.refresh-interval", "200ms"));
+        try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
+            assertThat(count(statement)).isEqualTo(1);
+
+            AddFile appended = write("sales/orders", "part-2.parquet", "SELECT 2::BIGINT AS id FROM range(4)");
+            commit(orders, 0, CommitInfo.of(2_000, "WRITE", Map.of()), appended);
+            long committed = System.nanoTime();
+
+            long seen = count(statement);
+            while (seen == 1 && System.nanoTime() - committed < 10_000_000_000L) {
+                Thread.sleep(50);
+                seen = count(statement);
+            }
+            assertThat(seen).as("rows after the commit, polled for at most 10 s").isEqualTo(5);
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static long count(Statement statement) throws Exception {
+        try (ResultSet result = statement.executeQuery("SELECT count(*) FROM orders")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    @Test
     void servesTheLatestSnapshotOfDeltaTablesAndPlainFoldersTogether() throws Exception {
         CommitFileFormat format = new CommitFileFormat();
         LocalBlobStore store = new LocalBlobStore(lake);
