@@ -64,7 +64,12 @@ public final class PondhouseServer implements AutoCloseable {
             BufferAllocator allocator = new RootAllocator();
             started.push(allocator);
 
-            Path spill = Path.of(System.getProperty("java.io.tmpdir"), "pondhouse-spill-" + ProcessHandle.current().pid());
+            Path spill = config.engine().spillDirectory()
+                    .orElse(Path.of(System.getProperty("java.io.tmpdir"), "pondhouse-spill-" + ProcessHandle.current().pid()));
+            if (config.engine().spillDirectory().isEmpty()) {
+                // The default spill folder is this process's own: removed at stop, after the engine.
+                started.push(() -> deleteRecursively(spill));
+            }
             DuckDbInterrupts.check();
             QueryEngine engine = new QueryEngine(config.engine(), config.lake(), spill);
             engine.start();
@@ -117,6 +122,17 @@ public final class PondhouseServer implements AutoCloseable {
     private static String arrowVersion() {
         String version = org.apache.arrow.flight.FlightServer.class.getPackage().getImplementationVersion();
         return version == null ? "unknown" : version;
+    }
+
+    private static void deleteRecursively(Path folder) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(folder)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(folder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(path);
+            }
+        }
     }
 
     /** The Flight port actually bound. */

@@ -77,10 +77,22 @@ public final class TestServer {
     private static synchronized Path sharedLake() throws IOException, InterruptedException {
         if (lakeRoot == null) {
             Path root = Files.createTempDirectory("pondhouse-test-lake");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(root), "test-lake-cleanup"));
             new TpchLakeGenerator(root, 2).ensureGenerated(0.01, GenerationProgress.ignoring());
             lakeRoot = root;
         }
         return lakeRoot;
+    }
+
+    /** Removes the shared lake when the test JVM exits; a failure only leaves files in the temp folder. */
+    private static void deleteQuietly(Path root) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.err.println("test lake " + root + " not deleted: " + e.getMessage());
+        }
     }
 
     public Path lake() {
