@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A lake that is a local folder of Delta tables: {@code <root>/<schema>/<table>/} with a
@@ -55,7 +54,6 @@ import java.util.stream.Stream;
  * afresh. The constructor does no I/O.
  */
 public final class DeltaLakeCatalog implements LakeCatalog {
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.*", Pattern.DOTALL);
 
     private final Path root;
@@ -80,34 +78,14 @@ public final class DeltaLakeCatalog implements LakeCatalog {
     public Listing tables() throws IOException {
         List<LakeTable> tables = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            problems.add("lake root " + root + " is not a directory");
-            return new Listing(tables, problems);
-        }
-        for (Path schemaFolder : children(root)) {
-            String schema = schemaFolder.getFileName().toString();
-            if (!Files.isDirectory(schemaFolder) || ignored(schema)) {
-                continue;
-            }
-            if (!IDENTIFIER.matcher(schema).matches()) {
-                problems.add("folder " + schemaFolder + " skipped: '" + schema + "' is not a valid schema name");
-                continue;
-            }
-            for (Path tableFolder : children(schemaFolder)) {
-                String table = tableFolder.getFileName().toString();
-                if (!Files.isDirectory(tableFolder) || ignored(table) || !Files.isDirectory(tableFolder.resolve(DeltaLog.LOG_FOLDER))) {
-                    continue;
-                }
-                if (!IDENTIFIER.matcher(table).matches()) {
-                    problems.add("folder " + tableFolder + " skipped: '" + table + "' is not a valid table name");
-                    continue;
-                }
-                try {
-                    readTable(schema, table, tableFolder).ifPresentOrElse(tables::add, () -> problems.add(
-                            "Delta table " + schema + "." + table + " has no data files yet; not served"));
-                } catch (DeltaLogException | BlobStoreException | UncheckedIOException | InvalidDataFileException e) {
-                    problems.add("Delta table " + schema + "." + table + " cannot be read: " + e.getMessage());
-                }
+        for (LakeFolders.TableFolder folder : LakeFolders.tableFolders(root,
+                tableFolder -> Files.isDirectory(tableFolder.resolve(DeltaLog.LOG_FOLDER)), problems)) {
+            String name = folder.schema() + "." + folder.table();
+            try {
+                readTable(folder.schema(), folder.table(), folder.folder()).ifPresentOrElse(tables::add,
+                        () -> problems.add("Delta table " + name + " has no data files yet; not served"));
+            } catch (DeltaLogException | BlobStoreException | UncheckedIOException | InvalidDataFileException e) {
+                problems.add("Delta table " + name + " cannot be read: " + e.getMessage());
             }
         }
         return new Listing(tables, problems);
@@ -150,16 +128,6 @@ public final class DeltaLakeCatalog implements LakeCatalog {
             throw new InvalidDataFileException("data file " + path + where + " is missing");
         }
         return file;
-    }
-
-    private static List<Path> children(Path folder) throws IOException {
-        try (Stream<Path> entries = Files.list(folder)) {
-            return entries.sorted().toList();
-        }
-    }
-
-    private static boolean ignored(String name) {
-        return name.startsWith("_") || name.startsWith(".");
     }
 
     /** A snapshot names a data file this catalog cannot serve; the message says which and why. */

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -19,8 +18,6 @@ import java.util.stream.Stream;
  * tables and left to {@link DeltaLakeCatalog}: their folder holds files no snapshot references.
  */
 public final class FolderLakeCatalog implements LakeCatalog {
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
     private final Path root;
 
     public FolderLakeCatalog(Path root) {
@@ -31,51 +28,22 @@ public final class FolderLakeCatalog implements LakeCatalog {
     public Listing tables() throws IOException {
         List<LakeTable> tables = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            problems.add("lake root " + root + " is not a directory");
-            return new Listing(tables, problems);
-        }
-        for (Path schemaFolder : children(root)) {
-            String schema = schemaFolder.getFileName().toString();
-            if (!Files.isDirectory(schemaFolder) || ignored(schema)) {
-                continue;
-            }
-            if (!IDENTIFIER.matcher(schema).matches()) {
-                problems.add("folder " + schemaFolder + " skipped: '" + schema + "' is not a valid schema name");
-                continue;
-            }
-            for (Path tableFolder : children(schemaFolder)) {
-                String table = tableFolder.getFileName().toString();
-                if (!Files.isDirectory(tableFolder) || ignored(table)) {
+        for (LakeFolders.TableFolder folder : LakeFolders.tableFolders(root,
+                tableFolder -> !Files.isDirectory(tableFolder.resolve("_delta_log")), problems)) {
+            String name = folder.schema() + "." + folder.table();
+            try {
+                List<Path> files = parquetFiles(folder.folder());
+                if (files.isEmpty()) {
+                    problems.add("table " + name + " has no Parquet files yet; not served");
                     continue;
                 }
-                if (Files.isDirectory(tableFolder.resolve("_delta_log"))) {
-                    continue;
-                }
-                if (!IDENTIFIER.matcher(table).matches()) {
-                    problems.add("folder " + tableFolder + " skipped: '" + table + "' is not a valid table name");
-                    continue;
-                }
-                try {
-                    List<Path> files = parquetFiles(tableFolder);
-                    if (files.isEmpty()) {
-                        problems.add("table " + schema + "." + table + " has no Parquet files yet; not served");
-                        continue;
-                    }
-                    boolean partitioned = files.stream().anyMatch(file -> !file.getParent().equals(tableFolder));
-                    tables.add(new LakeTable(schema, table, files, partitioned));
-                } catch (IOException | UncheckedIOException e) {
-                    problems.add("table " + schema + "." + table + " cannot be listed: " + e.getMessage());
-                }
+                boolean partitioned = files.stream().anyMatch(file -> !file.getParent().equals(folder.folder()));
+                tables.add(new LakeTable(folder.schema(), folder.table(), files, partitioned));
+            } catch (IOException | UncheckedIOException e) {
+                problems.add("table " + name + " cannot be listed: " + e.getMessage());
             }
         }
         return new Listing(tables, problems);
-    }
-
-    private static List<Path> children(Path folder) throws IOException {
-        try (Stream<Path> entries = Files.list(folder)) {
-            return entries.sorted().toList();
-        }
     }
 
     private static List<Path> parquetFiles(Path tableFolder) throws IOException {
@@ -91,14 +59,11 @@ public final class FolderLakeCatalog implements LakeCatalog {
 
     private static boolean hiddenBelow(Path tableFolder, Path file) {
         for (Path part : tableFolder.relativize(file)) {
-            if (ignored(part.toString())) {
+            if (LakeFolders.ignored(part.toString())) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean ignored(String name) {
-        return name.startsWith("_") || name.startsWith(".");
-    }
 }
