@@ -2,6 +2,7 @@ package dev.pondhouse.security;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.function.Supplier;
 import org.apache.shiro.authc.AuthenticationInfo;
 import org.apache.shiro.authc.AuthenticationToken;
 import org.apache.shiro.authc.SimpleAuthenticationInfo;
@@ -17,16 +18,18 @@ import org.apache.shiro.subject.PrincipalCollection;
  * its reader loses line numbers, silently keeps the last of two entries for one user, ignores unknown
  * sections, and logs every entry, hash included, at trace level.
  *
- * <p>Thread-safe: its data is immutable and caching is off (there is nothing slower behind it to cache).
+ * <p>Thread-safe: each call takes the users in force from the supplier once and reads only that immutable
+ * file; caching is off (there is nothing slower behind it to cache, and a cache would outlive a reload).
  */
 final class IniAccountRealm extends AuthorizingRealm {
     static final String NAME = "pondhouse-users-file";
 
-    private final IniUserFile userFile;
+    private final Supplier<IniUserFile> usersInForce;
 
-    IniAccountRealm(IniUserFile userFile, CredentialsMatcher credentialsMatcher) {
+    /** @param usersInForce the users to answer from, asked once per call */
+    IniAccountRealm(Supplier<IniUserFile> usersInForce, CredentialsMatcher credentialsMatcher) {
         super(requireNonNull(credentialsMatcher, "credentialsMatcher is null"));
-        this.userFile = requireNonNull(userFile, "userFile is null");
+        this.usersInForce = requireNonNull(usersInForce, "usersInForce is null");
         setName(NAME);
         setCachingEnabled(false);
         setAuthenticationTokenClass(UsernamePasswordToken.class);
@@ -36,7 +39,7 @@ final class IniAccountRealm extends AuthorizingRealm {
     @Override
     protected AuthenticationInfo doGetAuthenticationInfo(AuthenticationToken token) {
         String user = ((UsernamePasswordToken) token).getUsername();
-        return userFile.account(user)
+        return usersInForce.get().account(user)
                 .map(account -> new SimpleAuthenticationInfo(account.name(), account.passwordHash(), getName()))
                 .orElse(null);
     }
@@ -45,6 +48,7 @@ final class IniAccountRealm extends AuthorizingRealm {
     protected AuthorizationInfo doGetAuthorizationInfo(PrincipalCollection principals) {
         String user = (String) getAvailablePrincipal(principals);
         SimpleAuthorizationInfo info = new SimpleAuthorizationInfo();
+        IniUserFile userFile = usersInForce.get();
         userFile.account(user).ifPresent(account -> {
             info.setRoles(account.roles());
             info.setStringPermissions(userFile.permissionsOf(account.roles()));

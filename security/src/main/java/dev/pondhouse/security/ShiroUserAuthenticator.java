@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.shiro.authc.AuthenticationException;
 import org.apache.shiro.authc.AuthenticationInfo;
@@ -49,41 +49,52 @@ import org.apache.shiro.subject.SubjectContext;
  * Everything else about the format, and what counts as an error, is in {@link IniUserFileParser}. Every
  * problem in the file is found when it is loaded, not at the first login.
  *
- * <h2>Failures and timing</h2>
+ * <h2>Failures, timing and throttling</h2>
  *
- * <p>An unknown user, a wrong password and an empty password all throw the same
- * {@link AuthenticationFailedException}. For an unknown user the password is still checked, against a
- * hash of a random password made with {@link PasswordHasher#DEFAULT_COST}, so it costs about what a wrong
- * password costs for a user whose hash has that cost. An empty password is refused before any user is
- * looked up. Errors that are not about the credentials (a bug, a missing hash provider) are not disguised
- * as failed logins: they surface as {@link IllegalStateException}.
+ * <p>An unknown user, a wrong password and an empty password are all {@link AuthenticationResult.Invalid}.
+ * For an unknown user the password is still checked, against a hash of a random password made with
+ * {@link PasswordHasher#DEFAULT_COST}, so it costs about what a wrong password costs for a user whose hash
+ * has that cost. An empty password is refused before any user is looked up. Every failure is counted by the
+ * {@link LoginThrottle}; an attempt it refuses is {@link AuthenticationResult.Throttled} and no password is
+ * checked for it. Errors that are not about the credentials (a bug, a missing hash provider) are not
+ * disguised as failed logins: they surface as {@link IllegalStateException} and are not counted.
+ *
+ * <h2>Changing users while running</h2>
+ *
+ * <p>{@link UsersFileWatcher} re-reads the users file when its content changes and swaps the users in one
+ * step; a login sees either the old users or the new ones. {@link #findUser} answers from the users in force.
  *
  * <p>Nothing here logs a password or a hash. Thread-safe: the security manager, realm and password service
- * hold no per-call state.
+ * hold no per-call state, the users in force are one volatile reference, and the throttle is thread-safe.
  */
 public final class ShiroUserAuthenticator implements UserAuthenticator {
     private static final String INLINE_SOURCE = "users INI text";
 
-    private final IniUserFile userFile;
     private final PasswordService passwordService;
     private final String unknownUserPasswordHash;
+    private final LoginThrottle throttle;
     private final DefaultSecurityManager securityManager;
+    /** The users in force; replaced whole when the users file changes. */
+    private volatile IniUserFile userFile;
 
     /**
      * @param userFile the users, already read and checked
      * @param passwordService verifies passwords against stored hashes (normally {@link DefaultPasswordService})
      * @param unknownUserPasswordHash what an unknown user's password is checked against, so that the check
      *     costs the same as for a known user; an accepted hash of a password nobody knows
+     * @param throttle counts failures and refuses attempts after too many
      */
-    ShiroUserAuthenticator(IniUserFile userFile, PasswordService passwordService, String unknownUserPasswordHash) {
+    ShiroUserAuthenticator(IniUserFile userFile, PasswordService passwordService, String unknownUserPasswordHash,
+            LoginThrottle throttle) {
         this.userFile = requireNonNull(userFile, "userFile is null");
         this.passwordService = requireNonNull(passwordService, "passwordService is null");
         this.unknownUserPasswordHash = requireNonNull(unknownUserPasswordHash, "unknownUserPasswordHash is null");
+        this.throttle = requireNonNull(throttle, "throttle is null");
         PasswordHashFormat.requireAccepted(unknownUserPasswordHash);
 
         PasswordMatcher passwordMatcher = new PasswordMatcher();
         passwordMatcher.setPasswordService(passwordService);
-        this.securityManager = new DefaultSecurityManager(new IniAccountRealm(userFile, passwordMatcher));
+        this.securityManager = new DefaultSecurityManager(new IniAccountRealm(() -> this.userFile, passwordMatcher));
         DefaultSessionStorageEvaluator sessionStorage = new DefaultSessionStorageEvaluator();
         sessionStorage.setSessionStorageEnabled(false);
         DefaultSubjectDAO subjectStore = new DefaultSubjectDAO();
@@ -93,16 +104,57 @@ public final class ShiroUserAuthenticator implements UserAuthenticator {
     }
 
     /**
-     * Reads the users file at {@code file} (UTF-8) and checks every entry.
+     * Reads the users file at {@code file} (UTF-8) and checks every entry. Failed logins are throttled with
+     * {@link LoginThrottle.Limits#DEFAULT}.
      *
      * @throws InvalidUserFileException if the file is missing, unreadable or wrong; the message names the
      *     file, the line and user where there is one, and the reason
      */
     public static ShiroUserAuthenticator fromIniFile(Path file) {
+        return fromIniFile(file, LoginThrottle.withDefaults());
+    }
+
+    /** Like {@link #fromIniFile(Path)}, with the given throttle. */
+    public static ShiroUserAuthenticator fromIniFile(Path file, LoginThrottle throttle) {
+        return create(readUserFile(file), throttle);
+    }
+
+    /**
+     * Reads users from INI text, for example the demo's users made at start-up:
+     * {@code fromIniText("[users]\ndemo = \"" + hasher.hash(password) + "\"\n")}. Failed logins are
+     * throttled with {@link LoginThrottle.Limits#DEFAULT}.
+     *
+     * @throws InvalidUserFileException if an entry is wrong
+     */
+    public static ShiroUserAuthenticator fromIniText(String text) {
+        return fromIniText(text, LoginThrottle.withDefaults());
+    }
+
+    /** Like {@link #fromIniText(String)}, with the given throttle. */
+    public static ShiroUserAuthenticator fromIniText(String text, LoginThrottle throttle) {
+        return create(IniUserFileParser.parse(INLINE_SOURCE, requireNonNull(text, "text is null")), throttle);
+    }
+
+    private static ShiroUserAuthenticator create(IniUserFile userFile, LoginThrottle throttle) {
+        char[] nobodysPassword = UUID.randomUUID().toString().toCharArray();
+        String unknownUserPasswordHash = new PasswordHasher().hash(nobodysPassword);
+        return new ShiroUserAuthenticator(userFile, new DefaultPasswordService(), unknownUserPasswordHash, throttle);
+    }
+
+    /** Reads and checks the users file at {@code file}. */
+    static IniUserFile readUserFile(Path file) {
+        return parseUserFile(file, readSnapshot(file).text());
+    }
+
+    /**
+     * Reads the users file at {@code file} whole, without checking it.
+     *
+     * @throws InvalidUserFileException if it is missing, unreadable or not UTF-8
+     */
+    static FileSnapshot readSnapshot(Path file) {
         requireNonNull(file, "file is null");
-        String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            return FileSnapshot.read(file);
         } catch (NoSuchFileException missing) {
             throw new InvalidUserFileException("users file " + file + " does not exist", missing);
         } catch (AccessDeniedException denied) {
@@ -113,50 +165,63 @@ public final class ShiroUserAuthenticator implements UserAuthenticator {
             throw new InvalidUserFileException("users file " + file + " cannot be read: " + unreadable.getMessage(),
                     unreadable);
         }
-        return create(IniUserFileParser.parse(file.toString(), text));
     }
 
-    /**
-     * Reads users from INI text, for example the demo's users made at start-up:
-     * {@code fromIniText("[users]\ndemo = \"" + hasher.hash(password) + "\"\n")}.
-     *
-     * @throws InvalidUserFileException if an entry is wrong
-     */
-    public static ShiroUserAuthenticator fromIniText(String text) {
-        return create(IniUserFileParser.parse(INLINE_SOURCE, requireNonNull(text, "text is null")));
-    }
-
-    private static ShiroUserAuthenticator create(IniUserFile userFile) {
-        char[] nobodysPassword = UUID.randomUUID().toString().toCharArray();
-        String unknownUserPasswordHash = new PasswordHasher().hash(nobodysPassword);
-        return new ShiroUserAuthenticator(userFile, new DefaultPasswordService(), unknownUserPasswordHash);
+    /** Checks {@code text}, read from {@code file}. */
+    static IniUserFile parseUserFile(Path file, String text) {
+        return IniUserFileParser.parse(file.toString(), text);
     }
 
     @Override
-    public AuthenticatedUser authenticate(String user, char[] password) {
+    public AuthenticationResult authenticate(String user, char[] password, Optional<String> clientAddress) {
         requireNonNull(user, "user is null");
         requireNonNull(password, "password is null");
+        requireNonNull(clientAddress, "clientAddress is null");
+        Optional<Duration> refusal = throttle.refusal(user, clientAddress);
+        if (refusal.isPresent()) {
+            return new AuthenticationResult.Throttled(refusal.get());
+        }
+        Optional<AuthenticatedUser> checked = check(user, password);
+        if (checked.isEmpty()) {
+            throttle.failed(user, clientAddress);
+            return new AuthenticationResult.Invalid();
+        }
+        throttle.succeeded(user);
+        return new AuthenticationResult.Success(checked.get());
+    }
+
+    @Override
+    public Optional<AuthenticatedUser> findUser(String name) {
+        return userFile.account(requireNonNull(name, "name is null"))
+                .map(account -> new AuthenticatedUser(account.name(), account.roles()));
+    }
+
+    /** Puts {@code users} in force in place of the current users; logins already running may see either. */
+    void replaceUsers(IniUserFile users) {
+        this.userFile = requireNonNull(users, "users is null");
+    }
+
+    /** The user if {@code password} is theirs; empty for an unknown user or a wrong or empty password. */
+    private Optional<AuthenticatedUser> check(String user, char[] password) {
         if (password.length == 0) {
             // Shiro refuses an empty password without hashing; refusing it here, before any lookup, keeps
             // that fast path the same for known and unknown users.
-            throw new AuthenticationFailedException();
+            return Optional.empty();
         }
         // A copy, because clearing the token zeroes its array and the caller's array is the caller's.
         UsernamePasswordToken token = new UsernamePasswordToken(user, password.clone());
         try {
             AuthenticationInfo info = securityManager.authenticate(token);
             String name = (String) info.getPrincipals().getPrimaryPrincipal();
-            UserAccount account = userFile.account(name)
-                    .orElseThrow(() -> new IllegalStateException("user '" + name + "' was authenticated but is not in "
-                            + userFile.source()));
-            return new AuthenticatedUser(account.name(), account.roles());
+            // The roles come from the users in force now; if the file was swapped during the check and the
+            // user is gone, the login fails like any other.
+            return findUser(name);
         } catch (UnknownAccountException unknownUser) {
             // Spend what a wrong password costs, so the response time does not reveal which users exist.
             passwordService.passwordsMatch(password, unknownUserPasswordHash);
-            throw new AuthenticationFailedException();
+            return Optional.empty();
         } catch (IncorrectCredentialsException wrongPassword) {
-            // Neither this nor the unknown-user exception is attached: which one it was must not reach the client.
-            throw new AuthenticationFailedException();
+            return Optional.empty();
         } catch (AuthenticationException unexpected) {
             throw new IllegalStateException("authentication of a user could not be completed", unexpected);
         } finally {

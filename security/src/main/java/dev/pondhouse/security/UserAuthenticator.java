@@ -1,23 +1,37 @@
 package dev.pondhouse.security;
 
+import java.util.Optional;
+
 /**
- * Checks a user name and password and says who the user is.
+ * Checks a user name and password and says who the user is, and who a user is now.
  *
- * <p>Implementations are thread-safe. A failed check always throws {@link AuthenticationFailedException}
- * with the same message, whether the user is unknown or the password is wrong, and takes about as long
- * either way, so neither the message nor the response time tells a caller which user names exist.
+ * <p>Implementations are thread-safe. A refused login is {@link AuthenticationResult.Invalid} whether the
+ * user is unknown or the password is wrong, and takes about as long either way, so that neither the
+ * answer nor the response time tells a caller which user names exist. Repeated failures make later
+ * attempts {@link AuthenticationResult.Throttled} (see {@link LoginThrottle}), which callers must show to
+ * the client exactly as they show {@code Invalid}.
  */
 public interface UserAuthenticator {
 
     /**
-     * Checks {@code password} for {@code user}.
+     * Checks {@code password} for {@code user}, unless recent failures for the name or the address make this
+     * attempt throttled, in which case the password is not checked.
      *
-     * <p>The caller owns {@code password}: it is neither kept nor modified, and the caller may clear it
-     * as soon as this returns.
+     * <p>The caller owns {@code password}: it is neither kept nor modified, and the caller may clear it as
+     * soon as this returns.
      *
-     * @return the user, with their roles
-     * @throws AuthenticationFailedException if the user is unknown or the password does not match
-     * @throws NullPointerException if {@code user} or {@code password} is null
+     * @param clientAddress the client's network address, for counting failures per address; empty when the
+     *     caller does not know it (then only the user name is counted)
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the check could not be made (a broken hash provider); never for
+     *     wrong credentials
      */
-    AuthenticatedUser authenticate(String user, char[] password);
+    AuthenticationResult authenticate(String user, char[] password, Optional<String> clientAddress);
+
+    /**
+     * The user called {@code name} as the users file says now, with their current roles; empty once the user
+     * has been removed. For checking, after the users file changed, that a logged-in user still exists and
+     * holds the same roles.
+     */
+    Optional<AuthenticatedUser> findUser(String name);
 }

@@ -3,8 +3,11 @@ package dev.pondhouse.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class ShiroUserAuthenticatorTest {
     private static final String ALICE_PASSWORD = "correct horse battery staple";
     private static final String BOB_PASSWORD = "Tr0ub4dor&3 — ünïcødé";
+    private static final Optional<String> NO_ADDRESS = Optional.empty();
     private static String aliceHash;
     private static String bobHash;
 
@@ -55,7 +59,7 @@ class ShiroUserAuthenticatorTest {
     void rightPasswordAuthenticatesWithRoles() {
         ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniText(usersFile());
 
-        AuthenticatedUser alice = authenticator.authenticate("alice", ALICE_PASSWORD.toCharArray());
+        AuthenticatedUser alice = authenticated(authenticator, "alice", ALICE_PASSWORD);
 
         assertThat(alice).isEqualTo(new AuthenticatedUser("alice", Set.of("admin", "analyst")));
         assertThat(alice.roles()).containsExactly("admin", "analyst");
@@ -65,43 +69,31 @@ class ShiroUserAuthenticatorTest {
     void userWithoutRolesHasNone() {
         ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniText(usersFile());
 
-        AuthenticatedUser bob = authenticator.authenticate("bob", BOB_PASSWORD.toCharArray());
+        AuthenticatedUser bob = authenticated(authenticator, "bob", BOB_PASSWORD);
 
         assertThat(bob.name()).isEqualTo("bob");
         assertThat(bob.roles()).isEmpty();
     }
 
     @Test
-    void wrongPasswordFailsWithTheOneMessage() {
+    void wrongPasswordAndUnknownUserGiveTheSameAnswer() {
         ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniText(usersFile());
 
-        assertThatThrownBy(() -> authenticator.authenticate("alice", BOB_PASSWORD.toCharArray()))
-                .isExactlyInstanceOf(AuthenticationFailedException.class)
-                .hasMessage("invalid credentials")
-                .hasNoCause();
-    }
-
-    @Test
-    void unknownUserFailsWithTheOneMessage() {
-        ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniText(usersFile());
-
-        assertThatThrownBy(() -> authenticator.authenticate("mallory", ALICE_PASSWORD.toCharArray()))
-                .isExactlyInstanceOf(AuthenticationFailedException.class)
-                .hasMessage("invalid credentials")
-                .hasNoCause();
+        assertThat(authenticator.authenticate("alice", BOB_PASSWORD.toCharArray(), NO_ADDRESS))
+                .isEqualTo(new AuthenticationResult.Invalid());
+        assertThat(authenticator.authenticate("mallory", ALICE_PASSWORD.toCharArray(), NO_ADDRESS))
+                .isEqualTo(new AuthenticationResult.Invalid());
     }
 
     @Test
     void emptyPasswordAndOtherCaseOfNameFail() {
         ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniText(usersFile());
 
-        assertThatThrownBy(() -> authenticator.authenticate("alice", new char[0]))
-                .isExactlyInstanceOf(AuthenticationFailedException.class)
-                .hasMessage("invalid credentials");
-        assertThatThrownBy(() -> authenticator.authenticate("ALICE", ALICE_PASSWORD.toCharArray()))
-                .isExactlyInstanceOf(AuthenticationFailedException.class);
-        assertThatThrownBy(() -> authenticator.authenticate("", ALICE_PASSWORD.toCharArray()))
-                .isExactlyInstanceOf(AuthenticationFailedException.class);
+        assertThat(authenticator.authenticate("alice", new char[0], NO_ADDRESS)).isEqualTo(new AuthenticationResult.Invalid());
+        assertThat(authenticator.authenticate("ALICE", ALICE_PASSWORD.toCharArray(), NO_ADDRESS))
+                .isEqualTo(new AuthenticationResult.Invalid());
+        assertThat(authenticator.authenticate("", ALICE_PASSWORD.toCharArray(), NO_ADDRESS))
+                .isEqualTo(new AuthenticationResult.Invalid());
     }
 
     @Test
@@ -110,9 +102,8 @@ class ShiroUserAuthenticatorTest {
         char[] right = ALICE_PASSWORD.toCharArray();
         char[] wrong = "not it".toCharArray();
 
-        authenticator.authenticate("alice", right);
-        assertThatThrownBy(() -> authenticator.authenticate("alice", wrong))
-                .isInstanceOf(AuthenticationFailedException.class);
+        assertThat(authenticator.authenticate("alice", right, NO_ADDRESS)).isInstanceOf(AuthenticationResult.Success.class);
+        assertThat(authenticator.authenticate("alice", wrong, NO_ADDRESS)).isEqualTo(new AuthenticationResult.Invalid());
 
         assertThat(right).isEqualTo(ALICE_PASSWORD.toCharArray());
         assertThat(wrong).isEqualTo("not it".toCharArray());
@@ -123,14 +114,15 @@ class ShiroUserAuthenticatorTest {
         IniUserFile userFile = IniUserFileParser.parse("test", usersFile());
         String unknownUserHash = new PasswordHasher().hash("nobody knows this".toCharArray());
         CountingPasswordService passwords = new CountingPasswordService(new DefaultPasswordService());
-        ShiroUserAuthenticator authenticator = new ShiroUserAuthenticator(userFile, passwords, unknownUserHash);
+        ShiroUserAuthenticator authenticator = new ShiroUserAuthenticator(userFile, passwords, unknownUserHash,
+                LoginThrottle.withDefaults());
 
-        assertThatThrownBy(() -> authenticator.authenticate("alice", "wrong".toCharArray()))
-                .isInstanceOf(AuthenticationFailedException.class);
+        assertThat(authenticator.authenticate("alice", "wrong".toCharArray(), NO_ADDRESS))
+                .isEqualTo(new AuthenticationResult.Invalid());
         assertThat(passwords.checkedHashes()).containsExactly(aliceHash);
 
-        assertThatThrownBy(() -> authenticator.authenticate("mallory", "wrong".toCharArray()))
-                .isInstanceOf(AuthenticationFailedException.class);
+        assertThat(authenticator.authenticate("mallory", "wrong".toCharArray(), NO_ADDRESS))
+                .isEqualTo(new AuthenticationResult.Invalid());
         assertThat(passwords.checkedHashes()).containsExactly(aliceHash, unknownUserHash);
 
         // Same algorithm and parameters (everything before the salt), so the same work.
@@ -141,8 +133,8 @@ class ShiroUserAuthenticatorTest {
     void unknownUserThroughTheFactoriesStillPaysForAHash() {
         ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniText(usersFile());
         long started = System.nanoTime();
-        assertThatThrownBy(() -> authenticator.authenticate("mallory", "wrong".toCharArray()))
-                .isInstanceOf(AuthenticationFailedException.class);
+        assertThat(authenticator.authenticate("mallory", "wrong".toCharArray(), NO_ADDRESS))
+                .isEqualTo(new AuthenticationResult.Invalid());
         long unknownUserNanos = System.nanoTime() - started;
 
         // Not a benchmark: an unknown user that skipped hashing would take well under a millisecond,
@@ -164,9 +156,10 @@ class ShiroUserAuthenticatorTest {
                 throw new IllegalStateException("hash provider broke");
             }
         };
-        ShiroUserAuthenticator authenticator = new ShiroUserAuthenticator(userFile, broken, aliceHash);
+        ShiroUserAuthenticator authenticator = new ShiroUserAuthenticator(userFile, broken, aliceHash,
+                LoginThrottle.withDefaults());
 
-        assertThatThrownBy(() -> authenticator.authenticate("alice", ALICE_PASSWORD.toCharArray()))
+        assertThatThrownBy(() -> authenticator.authenticate("alice", ALICE_PASSWORD.toCharArray(), NO_ADDRESS))
                 .isExactlyInstanceOf(IllegalStateException.class)
                 .hasMessage("authentication of a user could not be completed")
                 .hasRootCauseMessage("hash provider broke");
@@ -182,11 +175,11 @@ class ShiroUserAuthenticatorTest {
                 dave = "%s"
                 """.formatted(bcrypt, bcrypt));
 
-        assertThat(authenticator.authenticate("carol", "bcrypt password".toCharArray()))
+        assertThat(authenticated(authenticator, "carol", "bcrypt password"))
                 .isEqualTo(new AuthenticatedUser("carol", Set.of("analyst")));
-        assertThat(authenticator.authenticate("dave", "bcrypt password".toCharArray()).roles()).isEmpty();
-        assertThatThrownBy(() -> authenticator.authenticate("carol", "bcrypt passworD".toCharArray()))
-                .isInstanceOf(AuthenticationFailedException.class);
+        assertThat(authenticated(authenticator, "dave", "bcrypt password").roles()).isEmpty();
+        assertThat(authenticator.authenticate("carol", "bcrypt passworD".toCharArray(), NO_ADDRESS))
+                .isEqualTo(new AuthenticationResult.Invalid());
     }
 
     @Test
@@ -207,7 +200,7 @@ class ShiroUserAuthenticatorTest {
         ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniText(
                 "[users]\ndemo = \"" + demoHash + "\"\n");
 
-        assertThat(authenticator.authenticate("demo", "demo".toCharArray()).name()).isEqualTo("demo");
+        assertThat(authenticated(authenticator, "demo", "demo").name()).isEqualTo("demo");
     }
 
     @Test
@@ -237,7 +230,10 @@ class ShiroUserAuthenticatorTest {
 
     @Test
     void concurrentAuthenticationsGiveEachCallerItsOwnAnswer() throws Exception {
-        ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniText(usersFile());
+        // Limits high enough that the wrong passwords below are never throttled.
+        LoginThrottle lenient = new LoginThrottle(new LoginThrottle.Limits(1000, 1000, Duration.ofMinutes(5),
+                Duration.ofSeconds(1), Duration.ofMinutes(5), 100), Clock.systemUTC());
+        ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniText(usersFile(), lenient);
         int threads = 6;
         int attemptsPerThread = 4;
         ExecutorService executor = Executors.newFixedThreadPool(threads);
@@ -270,24 +266,29 @@ class ShiroUserAuthenticatorTest {
     }
 
     private static String attemptFor(ShiroUserAuthenticator authenticator, int kind) {
-        try {
-            AuthenticatedUser user = switch (kind) {
-                case 0 -> authenticator.authenticate("alice", ALICE_PASSWORD.toCharArray());
-                case 1 -> authenticator.authenticate("bob", BOB_PASSWORD.toCharArray());
-                case 2 -> authenticator.authenticate("alice", BOB_PASSWORD.toCharArray());
-                default -> authenticator.authenticate("mallory", ALICE_PASSWORD.toCharArray());
-            };
-            return user.name() + " " + user.roles();
-        } catch (AuthenticationFailedException failed) {
-            return failed.getMessage();
+        AuthenticationResult result = switch (kind) {
+            case 0 -> authenticator.authenticate("alice", ALICE_PASSWORD.toCharArray(), NO_ADDRESS);
+            case 1 -> authenticator.authenticate("bob", BOB_PASSWORD.toCharArray(), NO_ADDRESS);
+            case 2 -> authenticator.authenticate("alice", BOB_PASSWORD.toCharArray(), NO_ADDRESS);
+            default -> authenticator.authenticate("mallory", ALICE_PASSWORD.toCharArray(), NO_ADDRESS);
+        };
+        if (result instanceof AuthenticationResult.Success success) {
+            return success.user().name() + " " + success.user().roles();
         }
+        return result.toString();
+    }
+
+    static AuthenticatedUser authenticated(UserAuthenticator authenticator, String user, String password) {
+        AuthenticationResult result = authenticator.authenticate(user, password.toCharArray(), NO_ADDRESS);
+        assertThat(result).isInstanceOf(AuthenticationResult.Success.class);
+        return ((AuthenticationResult.Success) result).user();
     }
 
     private static String expectedOutcome(int kind) {
         return switch (kind) {
             case 0 -> "alice [admin, analyst]";
             case 1 -> "bob []";
-            default -> "invalid credentials";
+            default -> new AuthenticationResult.Invalid().toString();
         };
     }
 

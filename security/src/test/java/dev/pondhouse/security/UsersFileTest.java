@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,9 @@ class UsersFileTest {
 
         ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniFile(file);
 
-        assertThat(authenticator.authenticate("alice", "pw".toCharArray()))
-                .isEqualTo(new AuthenticatedUser("alice", Set.of("analyst", "admin")));
-        assertThat(authenticator.authenticate("bob.smith@example.com", "pw".toCharArray()).roles()).isEmpty();
+        assertThat(authenticator.authenticate("alice", "pw".toCharArray(), Optional.empty()))
+                .isEqualTo(new AuthenticationResult.Success(new AuthenticatedUser("alice", Set.of("analyst", "admin"))));
+        assertThat(authenticator.findUser("bob.smith@example.com")).map(AuthenticatedUser::roles).contains(Set.of());
     }
 
     @Test

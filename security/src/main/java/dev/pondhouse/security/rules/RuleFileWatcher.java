@@ -2,21 +2,15 @@ package dev.pondhouse.security.rules;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pondhouse.security.FileSnapshot;
 import dev.pondhouse.security.rules.ReloadResult.Outcome;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -54,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RuleFileWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RuleFileWatcher.class);
-    private static final String MISSING_FILE_DIGEST = "missing";
+    private static final String UNREADABLE_FILE_DIGEST = "unreadable";
 
     private final Path file;
     private final RuleValidator validator;
@@ -98,10 +92,10 @@ public final class RuleFileWatcher implements AutoCloseable {
         if (closed || inForce != null) {
             throw new IllegalStateException("rule file watcher for " + file + " was " + (closed ? "closed" : "started already"));
         }
-        Content content = readContent();
+        FileSnapshot content = readContent();
         AccessRules rules = load(content);
-        inForce = new Loaded(rules, content.digest(), clock.instant());
-        lastSeenDigest = content.digest();
+        inForce = new Loaded(rules, content.sha256(), clock.instant());
+        lastSeenDigest = content.sha256();
         log.info("access rules loaded from {}: {} rules", file, rules.rules().size());
         poller = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "rule-file-watcher");
@@ -179,17 +173,17 @@ public final class RuleFileWatcher implements AutoCloseable {
     private ReloadResult check(boolean skipContentSeenBefore) {
         Loaded previous = loaded();
         Instant now = clock.instant();
-        Content content;
+        FileSnapshot content;
         try {
             content = readContent();
         } catch (RuleFileException unreadable) {
-            return reject(previous, unreadable.problems(), MISSING_FILE_DIGEST, skipContentSeenBefore, now);
+            return reject(previous, unreadable.problems(), UNREADABLE_FILE_DIGEST, skipContentSeenBefore, now);
         }
-        if (content.digest().equals(previous.digest())) {
-            lastSeenDigest = content.digest();
+        if (content.sha256().equals(previous.digest())) {
+            lastSeenDigest = content.sha256();
             return new ReloadResult(Outcome.UNCHANGED, previous.rules(), List.of(), now);
         }
-        if (skipContentSeenBefore && content.digest().equals(lastSeenDigest)) {
+        if (skipContentSeenBefore && content.sha256().equals(lastSeenDigest)) {
             // Rejected before, and logged then.
             return new ReloadResult(Outcome.UNCHANGED, previous.rules(), List.of(), now);
         }
@@ -197,10 +191,10 @@ public final class RuleFileWatcher implements AutoCloseable {
         try {
             rules = load(content);
         } catch (RuleFileException bad) {
-            return reject(previous, bad.problems(), content.digest(), skipContentSeenBefore, now);
+            return reject(previous, bad.problems(), content.sha256(), skipContentSeenBefore, now);
         }
-        inForce = new Loaded(rules, content.digest(), now);
-        lastSeenDigest = content.digest();
+        inForce = new Loaded(rules, content.sha256(), now);
+        lastSeenDigest = content.sha256();
         log.info("access rules reloaded from {}: {} rules", file, rules.rules().size());
         for (Consumer<AccessRules> listener : listeners) {
             try {
@@ -225,7 +219,7 @@ public final class RuleFileWatcher implements AutoCloseable {
     }
 
     /** Parses and validates; every problem becomes part of the exception. */
-    private AccessRules load(Content content) throws RuleFileException {
+    private AccessRules load(FileSnapshot content) throws RuleFileException {
         AccessRules rules = AccessRuleFile.parse(content.text(), file.toString());
         List<RuleProblem> problems = validator.validate(rules);
         if (!problems.isEmpty()) {
@@ -234,26 +228,16 @@ public final class RuleFileWatcher implements AutoCloseable {
         return rules;
     }
 
-    private Content readContent() throws RuleFileException {
-        byte[] bytes;
+    private FileSnapshot readContent() throws RuleFileException {
         try {
-            bytes = Files.readAllBytes(file);
+            return FileSnapshot.read(file);
         } catch (NoSuchFileException missing) {
             throw new RuleFileException(file.toString(), 0, "the rule file does not exist");
+        } catch (CharacterCodingException notUtf8) {
+            throw new RuleFileException(file.toString(), 0, "the rule file is not UTF-8 text");
         } catch (IOException unreadable) {
             throw new RuleFileException(file.toString(), 0, "the rule file cannot be read: " + unreadable);
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException notUtf8) {
-            throw new RuleFileException(file.toString(), 0, "the rule file is not UTF-8 text");
-        }
-        return new Content(text, sha256(bytes));
     }
 
     private Loaded loaded() {
@@ -263,16 +247,6 @@ public final class RuleFileWatcher implements AutoCloseable {
         }
         return loaded;
     }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every Java runtime has SHA-256", impossible);
-        }
-    }
-
-    private record Content(String text, String digest) {}
 
     private record Loaded(AccessRules rules, String digest, Instant loadedAt) {}
 }

@@ -3,7 +3,7 @@ package dev.pondhouse.server.flight;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.security.AuthenticatedUser;
-import dev.pondhouse.security.AuthenticationFailedException;
+import dev.pondhouse.security.AuthenticationResult;
 import dev.pondhouse.security.UserAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallStatus;
@@ -83,15 +84,22 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
         }
         String name = decoded.substring(0, colon);
         char[] password = decoded.substring(colon + 1).toCharArray();
-        AuthenticatedUser user;
+        AuthenticationResult result;
         try {
-            user = users.authenticate(name, password);
-        } catch (AuthenticationFailedException e) {
-            log.info("login failed for user '{}'", name);
-            throw CallStatus.UNAUTHENTICATED.withDescription("invalid credentials").toRuntimeException();
+            // A call-header authenticator is not told the client's address, so failures are counted per
+            // user name only.
+            result = users.authenticate(name, password, Optional.empty());
         } finally {
             Arrays.fill(password, '\0');
         }
+        if (!(result instanceof AuthenticationResult.Success success)) {
+            // Throttled and invalid look the same to the client; only this log line (and the audit log,
+            // once there is one) tells them apart.
+            log.info("login refused for user '{}': {}", name,
+                    result instanceof AuthenticationResult.Throttled ? "throttled after repeated failures" : "invalid credentials");
+            throw CallStatus.UNAUTHENTICATED.withDescription(AuthenticationResult.INVALID_CREDENTIALS).toRuntimeException();
+        }
+        AuthenticatedUser user = success.user();
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
