@@ -57,6 +57,17 @@ class AccessRuleFileTest {
     }
 
     @Test
+    void exampleInRulesDocumentParses() throws IOException, RuleFileException {
+        String document = Files.readString(Path.of("RULES.md"), StandardCharsets.UTF_8);
+        int start = document.indexOf("```yaml\n") + "```yaml\n".length();
+        String example = document.substring(start, document.indexOf("```", start));
+
+        AccessRules rules = AccessRuleFile.parse(example, "RULES.md");
+
+        assertThat(rules.rules()).extracting(AccessRule::line).containsExactly(3, 8, 18, 23);
+    }
+
+    @Test
     void emptyRuleListGrantsNothing() throws RuleFileException {
         assertThat(AccessRuleFile.parse("rules: []\n", "rules.yaml").rules()).isEmpty();
     }
