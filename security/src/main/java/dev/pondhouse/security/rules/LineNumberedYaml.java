@@ -98,7 +98,7 @@ final class LineNumberedYaml {
     static Node read(String text, String source) throws RuleFileException {
         requireNonNull(text, "text is null");
         requireNonNull(source, "source is null");
-        try (YAMLParser parser = (YAMLParser) FACTORY.createParser(text)) {
+        try (YAMLParser parser = FACTORY.createParser(text)) {
             LineNumberedYaml reader = new LineNumberedYaml(source, parser);
             JsonToken first = parser.nextToken();
             if (first == null) {

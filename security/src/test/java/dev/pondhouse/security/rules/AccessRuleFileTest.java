@@ -377,8 +377,8 @@ class AccessRuleFileTest {
     }
 
     private static RuleFileException parseFailure(String yaml) {
-        RuleFileException failure = catchThrowableOfType(() -> AccessRuleFile.parse(yaml, "rules.yaml"),
-                RuleFileException.class);
+        RuleFileException failure = catchThrowableOfType(RuleFileException.class,
+                () -> AccessRuleFile.parse(yaml, "rules.yaml"));
         assertThat(failure).as("parsing should fail:\n%s", yaml).isNotNull();
         return failure;
     }

@@ -58,7 +58,7 @@ class RuleFileWatcherTest {
                     privileges: [read]
                 """);
         try (RuleFileWatcher watcher = new RuleFileWatcher(file, RuleValidator.ACCEPT_ALL, clock, NO_AUTOMATIC_POLL)) {
-            RuleFileException failure = catchThrowableOfType(watcher::start, RuleFileException.class);
+            RuleFileException failure = catchThrowableOfType(RuleFileException.class, watcher::start);
 
             assertThat(failure.problems()).extracting(RuleProblem::line).containsExactly(3, 4);
             assertThat(failure.getMessage()).startsWith(file + " has 2 problems:");
@@ -73,7 +73,7 @@ class RuleFileWatcherTest {
                 new RuleProblem(2, "table pattern 'tpch.orders' matches no table"),
                 new RuleProblem(3, "write is not allowed on views"));
         try (RuleFileWatcher watcher = new RuleFileWatcher(file, catalog, clock, NO_AUTOMATIC_POLL)) {
-            RuleFileException failure = catchThrowableOfType(watcher::start, RuleFileException.class);
+            RuleFileException failure = catchThrowableOfType(RuleFileException.class, watcher::start);
 
             assertThat(failure.getMessage()).isEqualTo(file + " has 2 problems:\n"
                     + "  line 2: table pattern 'tpch.orders' matches no table\n"
