@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileStatementsTest {
-    private static final StatementCorpus CORPUS = StatementCorpus.load("hostile-statements.txt");
+    private static final StatementCorpus CORPUS = StatementCorpus.load("hostile-statements.txt", 3);
 
     @TempDir
     Path targets;

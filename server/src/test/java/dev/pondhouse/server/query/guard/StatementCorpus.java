@@ -8,8 +8,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
-/** A corpus file of test statements: one {@code category | who | sql} per line, {@code #} comments. */
+/**
+ * A corpus file of test statements: one {@code category | who | sql} or {@code category | who | reads |
+ * sql} per line, {@code #} comments.
+ */
 record StatementCorpus(List<Entry> entries) {
     StatementCorpus {
         entries = List.copyOf(requireNonNull(entries, "entries is null"));
@@ -17,12 +21,14 @@ record StatementCorpus(List<Entry> entries) {
 
     /**
      * @param who which user the entry is for, as the corpus file explains
+     * @param reads the expected tables read, lower case; empty where the file has no such column
      * @param line the line number in the file, to find a failing entry
      */
-    record Entry(String category, String who, String sql, int line) {
+    record Entry(String category, String who, Set<String> reads, String sql, int line) {
         Entry {
             requireNonNull(category, "category is null");
             requireNonNull(who, "who is null");
+            reads = Set.copyOf(requireNonNull(reads, "reads is null"));
             requireNonNull(sql, "sql is null");
         }
 
@@ -32,7 +38,8 @@ record StatementCorpus(List<Entry> entries) {
         }
     }
 
-    static StatementCorpus load(String resource) {
+    /** Loads a file of {@code columns} (3 or 4) columns per line. */
+    static StatementCorpus load(String resource, int columns) {
         String text;
         try (InputStream input = StatementCorpus.class.getResourceAsStream(resource)) {
             if (input == null) {
@@ -49,11 +56,12 @@ record StatementCorpus(List<Entry> entries) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
-            String[] parts = line.split("\\|", 3);
-            if (parts.length != 3) {
-                throw new IllegalStateException(resource + " line " + (index + 1) + " is not 'category | who | sql'");
+            String[] parts = line.split("\\|", columns);
+            if (parts.length != columns) {
+                throw new IllegalStateException(resource + " line " + (index + 1) + " does not have " + columns + " columns");
             }
-            entries.add(new Entry(parts[0].strip(), parts[1].strip(), parts[2].strip(), index + 1));
+            Set<String> reads = columns == 4 && !parts[2].strip().equals("-") ? Set.of(parts[2].strip().split(",")) : Set.of();
+            entries.add(new Entry(parts[0].strip(), parts[1].strip(), reads, parts[columns - 1].strip(), index + 1));
         }
         return new StatementCorpus(entries);
     }
