@@ -22,7 +22,16 @@ import dev.pondhouse.server.query.metadata.DuckDbArrowTypes;
 import dev.pondhouse.server.query.metadata.ServerFeatures;
 import dev.pondhouse.server.query.metadata.ServerSqlInfo;
 import java.nio.file.Path;
+import dev.pondhouse.security.AuthenticatedUser;
+import dev.pondhouse.security.rules.RuleFileWatcher;
+import dev.pondhouse.server.audit.JsonLinesAuditLog;
+import dev.pondhouse.server.query.StatementAuthorizer;
+import dev.pondhouse.server.query.access.AccessControl;
+import dev.pondhouse.server.query.access.AccessRuleChecker;
+import dev.pondhouse.server.query.guard.StatementGuard;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -50,7 +59,10 @@ public final class PondhouseServer implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private static final Duration RULES_POLL_INTERVAL = Duration.ofSeconds(5);
+
     private FlightSqlServer flight;
+    private JsonLinesAuditLog auditLog;
     private QueryService queries;
     private boolean closed;
 
@@ -75,20 +87,39 @@ public final class PondhouseServer implements AutoCloseable {
             engine.start();
             started.push(engine);
 
+            auditLog = new JsonLinesAuditLog(config.audit().file(), config.audit().statements());
+            auditLog.start();
+            started.push(auditLog);
+
             LakeCatalog lake = new UnionLakeCatalog(List.of(
                     new DeltaLakeCatalog(config.lake().root(), new CommitFileFormat(), spill.resolve("checkpoints")),
                     new FolderLakeCatalog(config.lake().root())));
             ViewPublisher views = new ViewPublisher(engine, lake);
             views.refresh();
 
+            StatementGuard guard = new StatementGuard();
+            Optional<RuleFileWatcher> rules = Optional.empty();
+            if (config.auth().rulesFile().isPresent()) {
+                RuleFileWatcher watcher = new RuleFileWatcher(config.auth().rulesFile().get(),
+                        new AccessRuleChecker(engine, guard, views::servedTables), Clock.systemUTC(), RULES_POLL_INTERVAL);
+                watcher.start();
+                started.push(watcher);
+                rules = Optional.of(watcher);
+            }
+            Optional<RuleFileWatcher> rulesInForce = rules;
+            AccessControl access = new AccessControl(engine, () -> rulesInForce.map(RuleFileWatcher::current),
+                    views::servedTables, user -> users.findUser(user).map(AuthenticatedUser::roles));
+
             SessionRegistry sessions = new SessionRegistry(engine, config.sessions());
             started.push(sessions);
-            queries = new QueryService(config.query(), allocator, new DuckDbArrowTypes(engine.timeZone()));
+            queries = new QueryService(config.query(), allocator, new DuckDbArrowTypes(engine.timeZone()),
+                    new StatementAuthorizer(guard, access, auditLog, Clock.systemUTC()), auditLog, Clock.systemUTC());
             queries.start();
             started.push(queries);
 
             BearerTokenAuthenticator authenticator = new BearerTokenAuthenticator(users, config.auth().tokenLifetime(),
-                    config.auth().tokenIdleTimeout(), Clock.systemUTC());
+                    config.auth().tokenIdleTimeout(), config.auth().maxTokensPerUser(), access::rulesFingerprint, auditLog,
+                    Clock.systemUTC());
             PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries,
                     new SessionControl(config.query().queueTimeout()), engine.catalog(),
                     new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, false)), allocator);

@@ -32,7 +32,7 @@ public record TableGrant(AccessRule rule, Set<Privilege> privileges, Optional<St
     }
 
     /** Makes the grant of {@code rule}, which grants something, for the user called {@code user}. */
-    static TableGrant of(AccessRule rule, String user) {
+    public static TableGrant of(AccessRule rule, String user) {
         Map<String, ColumnRule> columns = new LinkedHashMap<>();
         rule.columns().forEach((name, columnRule) -> columns.put(name, expand(columnRule, user)));
         Optional<String> rowFilter = rule.rowFilter().map(filter -> UserPlaceholder.expand(filter.text(), user));

@@ -8,6 +8,7 @@ import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.demo.GenerationProgress;
 import dev.pondhouse.server.demo.TpchLakeGenerator;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,26 @@ import picocli.CommandLine.Option;
                 "on 127.0.0.1 without TLS, with user 'demo', password 'demo'. Data already generated at the same",
                 "scale is reused. Stop with Ctrl-C."})
 public final class DemoCommand implements Callable<Integer> {
+    static final String RULES_FILE = "_demo-access-rules.yaml";
+    static final String DEMO_RULES = """
+            # Access rules of the demo (written at each start): the first rule that matches the user and
+            # the table decides; no match means no access. See the README, "Access rules".
+            rules:
+              - users: [demo]
+                tables: ["tpch.*"]
+                privileges: [read]
+              - users: [analyst]
+                tables: [tpch.customer]
+                privileges: [read]
+                row-filter: "c_mktsegment = 'BUILDING'"
+                columns:
+                  c_phone: { mask: "'***-***-' || right(c_phone, 4)" }
+                  c_acctbal: { hidden: true }
+              - users: [analyst]
+                tables: [tpch.orders, tpch.lineitem, tpch.nation, tpch.region]
+                privileges: [read]
+            """;
+
     @Option(names = "--scale", defaultValue = "1", description = "TPC-H scale factor (1 = about 1 GB of raw data). Default: ${DEFAULT-VALUE}")
     double scale;
 
@@ -54,8 +75,14 @@ public final class DemoCommand implements Callable<Integer> {
         settings.put("flight.plaintext", "true");
         settings.put("lake.root", data.toAbsolutePath().toString());
         settings.put("lake.default-schema", TpchLakeGenerator.SCHEMA_NAME);
+        Path rules = data.resolve(RULES_FILE);
+        Files.writeString(rules, DEMO_RULES);
+        settings.put("auth.rules-file", rules.toAbsolutePath().toString());
         ServerConfig config = new ConfigLoader().load(Optional.empty(), Map.of(), settings);
-        String users = "[users]\ndemo = \"" + new PasswordHasher().hash("demo".toCharArray()) + "\", reader\n";
+        PasswordHasher hasher = new PasswordHasher();
+        String users = "[users]\n"
+                + "demo = \"" + hasher.hash("demo".toCharArray()) + "\", reader\n"
+                + "analyst = \"" + hasher.hash("analyst".toCharArray()) + "\", analyst\n";
 
         PondhouseServer server = new PondhouseServer(config, ShiroUserAuthenticator.fromIniText(users));
         server.start();
@@ -63,7 +90,9 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Pondhouse demo is serving TPC-H (schema tpch) over Flight SQL on 127.0.0.1:" + server.port());
         out.println("  JDBC URL:  " + url);
-        out.println("  user demo, password demo");
+        out.println("  user demo, password demo: every table");
+        out.println("  user analyst, password analyst: BUILDING customers only, phone numbers masked, no account");
+        out.println("             balances; orders, lineitem, nation, region (rules: " + rules.toAbsolutePath() + ")");
         out.println("  DBeaver:   Database > Driver Manager > New: class org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver,");
         out.println("             library flight-sql-jdbc-driver-18.3.0.jar, URL template");
         out.println("             jdbc:arrow-flight-sql://{host}:{port}/?useEncryption=false; then connect with the URL above.");

@@ -1,6 +1,8 @@
 package dev.pondhouse.server.cli;
 
 import dev.pondhouse.security.ShiroUserAuthenticator;
+import dev.pondhouse.security.UsersFileWatcher;
+import java.time.Duration;
 import dev.pondhouse.security.UserAuthenticator;
 import dev.pondhouse.server.PondhouseServer;
 import dev.pondhouse.server.config.ConfigException;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Option;
         description = {"Runs a configured server until stopped (SIGTERM or Ctrl-C stops it gracefully).",
                 "Configuration: YAML file, then PONDHOUSE_<SECTION>_<KEY> environment variables, then --set options."})
 public final class ServeCommand implements Callable<Integer> {
+    private static final Duration USERS_POLL_INTERVAL = Duration.ofSeconds(5);
+
     @Option(names = "--config", description = "YAML configuration file (see the README's configuration reference).")
     Optional<Path> config;
 
@@ -40,11 +44,15 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(see the README's security chapter)");
             return 2;
         }
-        UserAuthenticator users = ShiroUserAuthenticator.fromIniFile(loaded.auth().usersFile().get());
-        PondhouseServer server = new PondhouseServer(loaded, users);
-        server.start();
-        System.out.println("Pondhouse is serving Flight SQL on " + loaded.flight().host() + ":" + server.port());
-        ServerRunner.runUntilStopped(server);
+        Path usersFile = loaded.auth().usersFile().get();
+        ShiroUserAuthenticator users = ShiroUserAuthenticator.fromIniFile(usersFile);
+        try (UsersFileWatcher watcher = new UsersFileWatcher(usersFile, users, USERS_POLL_INTERVAL)) {
+            watcher.start();
+            PondhouseServer server = new PondhouseServer(loaded, users);
+            server.start();
+            System.out.println("Pondhouse is serving Flight SQL on " + loaded.flight().host() + ":" + server.port());
+            ServerRunner.runUntilStopped(server);
+        }
         return 0;
     }
 }

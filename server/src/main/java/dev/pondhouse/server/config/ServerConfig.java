@@ -2,6 +2,7 @@ package dev.pondhouse.server.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pondhouse.server.audit.JsonLinesAuditLog.StatementLogging;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,7 +17,8 @@ public record ServerConfig(
         EngineSection engine,
         QuerySection query,
         SessionSection sessions,
-        AuthSection auth) {
+        AuthSection auth,
+        AuditSection audit) {
 
     public ServerConfig {
         flight = flight == null ? FlightSection.defaults() : flight;
@@ -25,10 +27,11 @@ public record ServerConfig(
         query = query == null ? QuerySection.defaults() : query;
         sessions = sessions == null ? SessionSection.defaults() : sessions;
         auth = auth == null ? AuthSection.defaults() : auth;
+        audit = audit == null ? AuditSection.defaults() : audit;
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null);
     }
 
     /** Where clients connect. */
@@ -158,10 +161,16 @@ public record ServerConfig(
         }
     }
 
-    /** Who may log in. */
-    public record AuthSection(Optional<Path> usersFile, Duration tokenLifetime, Duration tokenIdleTimeout) {
+    /** Who may log in, and what they may read. */
+    public record AuthSection(Optional<Path> usersFile, Optional<Path> rulesFile, Duration tokenLifetime,
+            Duration tokenIdleTimeout, Integer maxTokensPerUser) {
         public AuthSection {
             usersFile = usersFile == null ? Optional.empty() : usersFile;
+            rulesFile = rulesFile == null ? Optional.empty() : rulesFile;
+            maxTokensPerUser = maxTokensPerUser == null ? 50 : maxTokensPerUser;
+            if (maxTokensPerUser < 1) {
+                throw new IllegalArgumentException("auth.max-tokens-per-user: " + maxTokensPerUser + " must be at least 1");
+            }
             tokenLifetime = tokenLifetime == null ? Duration.ofHours(8) : tokenLifetime;
             tokenIdleTimeout = tokenIdleTimeout == null ? Duration.ofHours(1) : tokenIdleTimeout;
             if (tokenLifetime.isZero() || tokenLifetime.isNegative()) {
@@ -173,7 +182,19 @@ public record ServerConfig(
         }
 
         static AuthSection defaults() {
-            return new AuthSection(null, null, null);
+            return new AuthSection(null, null, null, null, null);
+        }
+    }
+
+    /** The audit log: one JSON line per login, denial, query and job. */
+    public record AuditSection(Optional<Path> file, StatementLogging statements) {
+        public AuditSection {
+            file = file == null ? Optional.empty() : file;
+            statements = statements == null ? StatementLogging.TEXT : statements;
+        }
+
+        static AuditSection defaults() {
+            return new AuditSection(null, null);
         }
     }
 

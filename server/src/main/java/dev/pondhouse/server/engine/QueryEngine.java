@@ -74,6 +74,7 @@ public final class QueryEngine implements AutoCloseable {
     private void configure(DuckDBConnection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("ATTACH ':memory:' AS " + SqlIdentifiers.quote(lake.catalog()));
+            statement.execute("ATTACH ':memory:' AS " + SqlIdentifiers.quote(accessCatalog()));
             statement.execute("USE " + SqlIdentifiers.quote(lake.catalog()));
         }
         Map<String, String> expected = new LinkedHashMap<>();
@@ -180,6 +181,14 @@ public final class QueryEngine implements AutoCloseable {
     /** The catalog name clients see. */
     public String catalog() {
         return lake.catalog();
+    }
+
+    /**
+     * The catalog of the views that enforce access rules ({@code <catalog>_access}). Users never
+     * name it: the statement guard rewrites their table references into it.
+     */
+    public String accessCatalog() {
+        return lake.catalog() + "_access";
     }
 
     /** Runs {@code work} on the admin connection, the only one that changes the lake catalog. */

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.pondhouse.security.AuthenticatedUser;
 import dev.pondhouse.security.AuthenticationResult;
 import dev.pondhouse.security.UserAuthenticator;
+import dev.pondhouse.server.audit.AuditEvent;
+import dev.pondhouse.server.audit.AuditLog;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -12,9 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.auth2.Auth2Constants;
@@ -40,15 +45,30 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
     private final UserAuthenticator users;
     private final Duration lifetime;
     private final Duration idleTimeout;
+    private final int maxTokensPerUser;
+    private final Function<AuthenticatedUser, String> grantsKey;
+    private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
-    public BearerTokenAuthenticator(UserAuthenticator users, Duration lifetime, Duration idleTimeout, Clock clock) {
+    /**
+     * @param maxTokensPerUser tokens one user may hold at once; a login beyond drops the oldest
+     * @param grantsKey what a user may read, as a comparable key: a token stops working when the key of
+     *     its user changes (the access rules for them changed)
+     */
+    public BearerTokenAuthenticator(UserAuthenticator users, Duration lifetime, Duration idleTimeout, int maxTokensPerUser,
+            Function<AuthenticatedUser, String> grantsKey, AuditLog audit, Clock clock) {
         this.users = requireNonNull(users, "users is null");
         this.lifetime = requireNonNull(lifetime, "lifetime is null");
         this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout is null");
+        this.maxTokensPerUser = maxTokensPerUser;
+        this.grantsKey = requireNonNull(grantsKey, "grantsKey is null");
+        this.audit = requireNonNull(audit, "audit is null");
         this.clock = requireNonNull(clock, "clock is null");
+        if (maxTokensPerUser < 1) {
+            throw new IllegalArgumentException("maxTokensPerUser must be at least 1");
+        }
     }
 
     @Override
@@ -62,7 +82,8 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
             throw CallStatus.UNAUTHENTICATED.withDescription("log in with a user name and password").toRuntimeException();
         }
         if (authorization.regionMatches(true, 0, Auth2Constants.BASIC_PREFIX, 0, Auth2Constants.BASIC_PREFIX.length())) {
-            return login(authorization.substring(Auth2Constants.BASIC_PREFIX.length()).trim());
+            return login(authorization.substring(Auth2Constants.BASIC_PREFIX.length()).trim(),
+                    ClientAddressTracer.clientAddress(headers));
         }
         if (authorization.regionMatches(true, 0, Auth2Constants.BEARER_PREFIX, 0, Auth2Constants.BEARER_PREFIX.length())) {
             return resume(authorization.substring(Auth2Constants.BEARER_PREFIX.length()).trim());
@@ -71,7 +92,7 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
                 .toRuntimeException();
     }
 
-    private AuthResult login(String encoded) {
+    private AuthResult login(String encoded, Optional<String> clientAddress) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -86,17 +107,18 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
         char[] password = decoded.substring(colon + 1).toCharArray();
         AuthenticationResult result;
         try {
-            // A call-header authenticator is not told the client's address, so failures are counted per
-            // user name only.
-            result = users.authenticate(name, password, Optional.empty());
+            result = users.authenticate(name, password, clientAddress);
         } finally {
             Arrays.fill(password, '\0');
         }
         if (!(result instanceof AuthenticationResult.Success success)) {
-            // Throttled and invalid look the same to the client; only this log line (and the audit log,
-            // once there is one) tells them apart.
-            log.info("login refused for user '{}': {}", name,
-                    result instanceof AuthenticationResult.Throttled ? "throttled after repeated failures" : "invalid credentials");
+            // Throttled and invalid look the same to the client; only the server log and the audit log
+            // tell them apart.
+            boolean throttled = result instanceof AuthenticationResult.Throttled;
+            log.info("login refused for user '{}': {}", name, throttled ? "throttled after repeated failures" : "invalid credentials");
+            audit.record(AuditEvent.login(clock.instant(), name, clientAddress,
+                    throttled ? AuditEvent.Outcome.THROTTLED : AuditEvent.Outcome.FAILURE,
+                    Optional.of(throttled ? "throttled after repeated failures" : "invalid credentials")));
             throw CallStatus.UNAUTHENTICATED.withDescription(AuthenticationResult.INVALID_CREDENTIALS).toRuntimeException();
         }
         AuthenticatedUser user = success.user();
@@ -104,9 +126,22 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = clock.instant();
-        tokens.put(token, new Token(user, now.plus(lifetime), now));
+        dropOldestBeyondCap(user.name());
+        tokens.put(token, new Token(user, grantsKey.apply(user), now, now.plus(lifetime), now));
         log.info("user {} logged in", user.name());
+        audit.record(AuditEvent.login(now, user.name(), clientAddress, AuditEvent.Outcome.SUCCESS, Optional.empty()));
         return new TokenResult(user.name(), token);
+    }
+
+    /** Makes room for one more token of {@code user} by forgetting their oldest ones. */
+    private void dropOldestBeyondCap(String user) {
+        List<Map.Entry<String, Token>> held = tokens.entrySet().stream()
+                .filter(entry -> entry.getValue().user().name().equals(user))
+                .sorted(Comparator.comparing(entry -> entry.getValue().issued()))
+                .toList();
+        for (int i = 0; i <= held.size() - maxTokensPerUser; i++) {
+            tokens.remove(held.get(i).getKey(), held.get(i).getValue());
+        }
     }
 
     private AuthResult resume(String token) {
@@ -119,7 +154,15 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
             tokens.remove(token, entry);
             throw CallStatus.UNAUTHENTICATED.withDescription("session token expired; log in again").toRuntimeException();
         }
-        tokens.replace(token, entry, new Token(entry.user(), entry.expires(), now));
+        Optional<AuthenticatedUser> current = users.findUser(entry.user().name());
+        if (current.isEmpty() || !current.get().equals(entry.user()) || !grantsKey.apply(current.get()).equals(entry.grantsKey())) {
+            tokens.remove(token, entry);
+            log.info("token of user {} revoked: the user was removed or their roles or access rules changed",
+                    entry.user().name());
+            throw CallStatus.UNAUTHENTICATED.withDescription("your account or access rules changed; log in again")
+                    .toRuntimeException();
+        }
+        tokens.replace(token, entry, new Token(entry.user(), entry.grantsKey(), entry.issued(), entry.expires(), now));
         return new TokenResult(entry.user().name(), token);
     }
 
@@ -129,7 +172,7 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
         tokens.values().removeIf(entry -> now.isAfter(entry.expires()) || now.isAfter(entry.lastUsed().plus(idleTimeout)));
     }
 
-    private record Token(AuthenticatedUser user, Instant expires, Instant lastUsed) {}
+    private record Token(AuthenticatedUser user, String grantsKey, Instant issued, Instant expires, Instant lastUsed) {}
 
     private record TokenResult(String peerIdentity, String token) implements AuthResult {
         @Override

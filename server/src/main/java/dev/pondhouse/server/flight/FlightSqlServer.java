@@ -37,6 +37,8 @@ public final class FlightSqlServer implements AutoCloseable {
     private final long backpressureThresholdBytes;
     private final HealthStatusManager health = new HealthStatusManager();
     private FlightServer server;
+    // Guarded by this.
+    private boolean stopping;
 
     /**
      * @param backpressureThresholdBytes how many bytes of one stream may wait in gRPC's send queue
@@ -55,7 +57,8 @@ public final class FlightSqlServer implements AutoCloseable {
         Location location = settings.tls()
                 ? Location.forGrpcTls(settings.host(), settings.port())
                 : Location.forGrpcInsecure(settings.host(), settings.port());
-        Consumer<NettyServerBuilder> addHealth = builder -> builder.addService(health.getHealthService());
+        Consumer<NettyServerBuilder> addHealth = builder -> builder.addService(health.getHealthService())
+                .addStreamTracerFactory(new ClientAddressTracer());
         FlightServer.Builder builder = FlightServer.builder(allocator, location, producer)
                 .headerAuthenticator(authenticator)
                 .backpressureThreshold((int) Math.min(Integer.MAX_VALUE, backpressureThresholdBytes))
@@ -79,8 +82,11 @@ public final class FlightSqlServer implements AutoCloseable {
     }
 
     /** Stops accepting new calls: health turns NOT_SERVING, running calls may finish. */
-    public void stopAccepting() {
-        health.enterTerminalState();
+    public synchronized void stopAccepting() {
+        if (!stopping) {
+            stopping = true;
+            health.enterTerminalState();
+        }
     }
 
     @Override
@@ -88,7 +94,7 @@ public final class FlightSqlServer implements AutoCloseable {
         if (server == null) {
             return;
         }
-        health.enterTerminalState();
+        stopAccepting();
         server.shutdown();
         if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
             server.close();

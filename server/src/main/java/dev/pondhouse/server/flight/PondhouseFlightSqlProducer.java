@@ -121,7 +121,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
         String id = middleware.cookieSession()
                 .or(() -> middleware.bearerToken().map(PondhouseFlightSqlProducer::sessionForToken))
                 .orElseGet(sessions::newSessionId);
-        QuerySession session = sessions.open(id, user);
+        QuerySession session = sessions.open(id, user, middleware.clientAddress());
         middleware.sendSession(id);
         return session;
     }
@@ -442,17 +442,23 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
         return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
     }
 
-    private void sendMetadata(CallContext context, ServerStreamListener listener,
-            QuerySession.MetadataWork<VectorSchemaRoot> listing) {
+    private void sendMetadata(CallContext context, ServerStreamListener listener, Listing listing) {
         VectorSchemaRoot root;
         try {
             QuerySession session = session(context);
-            root = sessionControl.metadata(session, listing);
+            TableVisibility visibility = queries.visibility(session);
+            root = sessionControl.metadata(session, connection -> listing.list(connection, visibility));
         } catch (RuntimeException e) {
             listener.error(FlightErrors.toFlight(e));
             return;
         }
         sendRoot(root, listener);
+    }
+
+    /** A catalog listing filtered to what the session's user may see. */
+    @FunctionalInterface
+    private interface Listing {
+        VectorSchemaRoot list(java.sql.Connection connection, TableVisibility visibility) throws java.sql.SQLException;
     }
 
     private static void sendRoot(VectorSchemaRoot root, ServerStreamListener listener) {
@@ -497,7 +503,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
 
     @Override
     public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, connection -> metadata.catalogs(connection, TableVisibility.ALL));
+        sendMetadata(context, listener, (connection, visibility) -> metadata.catalogs(connection, visibility));
     }
 
     @Override
@@ -507,7 +513,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
 
     @Override
     public void getStreamSchemas(CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, connection -> metadata.schemas(connection, TableVisibility.ALL, command));
+        sendMetadata(context, listener, (connection, visibility) -> metadata.schemas(connection, visibility, command));
     }
 
     @Override
@@ -518,7 +524,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
 
     @Override
     public void getStreamTables(CommandGetTables command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, connection -> metadata.tables(connection, TableVisibility.ALL, command));
+        sendMetadata(context, listener, (connection, visibility) -> metadata.tables(connection, visibility, command));
     }
 
     @Override
@@ -542,7 +548,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
 
     @Override
     public void getStreamPrimaryKeys(CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, connection -> keys.primaryKeys(connection, TableVisibility.ALL, command));
+        sendMetadata(context, listener, (connection, visibility) -> keys.primaryKeys(connection, visibility, command));
     }
 
     @Override
@@ -563,17 +569,17 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
 
     @Override
     public void getStreamExportedKeys(CommandGetExportedKeys command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, connection -> keys.exportedKeys(connection, TableVisibility.ALL, command));
+        sendMetadata(context, listener, (connection, visibility) -> keys.exportedKeys(connection, visibility, command));
     }
 
     @Override
     public void getStreamImportedKeys(CommandGetImportedKeys command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, connection -> keys.importedKeys(connection, TableVisibility.ALL, command));
+        sendMetadata(context, listener, (connection, visibility) -> keys.importedKeys(connection, visibility, command));
     }
 
     @Override
     public void getStreamCrossReference(CommandGetCrossReference command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, connection -> keys.crossReference(connection, TableVisibility.ALL, command));
+        sendMetadata(context, listener, (connection, visibility) -> keys.crossReference(connection, visibility, command));
     }
 
     // ---- plumbing -------------------------------------------------------------------------

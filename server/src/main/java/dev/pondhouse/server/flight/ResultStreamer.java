@@ -46,6 +46,7 @@ final class ResultStreamer {
                         break;
                     }
                     listener.putNext();
+                    query.sent(root.getRowCount(), bufferBytes(root));
                 }
             }
             if (query.stopReason().isPresent() || listener.isCancelled()) {
@@ -77,6 +78,14 @@ final class ResultStreamer {
                     }
             }
         }
+    }
+
+    private static long bufferBytes(VectorSchemaRoot root) {
+        long bytes = 0;
+        for (org.apache.arrow.vector.FieldVector vector : root.getFieldVectors()) {
+            bytes += vector.getBufferSize();
+        }
+        return bytes;
     }
 
     private static Exception asException(Throwable failure) {

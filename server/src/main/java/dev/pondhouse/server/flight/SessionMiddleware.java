@@ -20,11 +20,18 @@ final class SessionMiddleware implements FlightServerMiddleware {
 
     private final Optional<String> cookieSession;
     private final Optional<String> bearerToken;
+    private final Optional<String> clientAddress;
     private volatile String sessionToSend;
 
-    private SessionMiddleware(Optional<String> cookieSession, Optional<String> bearerToken) {
+    private SessionMiddleware(Optional<String> cookieSession, Optional<String> bearerToken, Optional<String> clientAddress) {
         this.cookieSession = cookieSession;
         this.bearerToken = bearerToken;
+        this.clientAddress = clientAddress;
+    }
+
+    /** The client's network address, when the transport knows it. */
+    Optional<String> clientAddress() {
+        return clientAddress;
     }
 
     Optional<String> cookieSession() {
@@ -65,7 +72,7 @@ final class SessionMiddleware implements FlightServerMiddleware {
             } else {
                 token = Cookies.value(incomingHeaders, BearerTokenAuthenticator.TOKEN_COOKIE);
             }
-            return new SessionMiddleware(cookie, token);
+            return new SessionMiddleware(cookie, token, ClientAddressTracer.clientAddress(incomingHeaders));
         }
     }
 }

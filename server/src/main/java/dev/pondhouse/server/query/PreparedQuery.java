@@ -22,14 +22,16 @@ public final class PreparedQuery implements AutoCloseable {
     private final StatementReturnType returnType;
     private final Schema datasetSchema;
     private final Schema parameterSchema;
+    private volatile StatementAuthorizer.Authorized authorized;
 
     // Guarded by this: each inner list is one row of parameter values, in parameter order.
     private List<List<Object>> parameterRows = List.of();
 
-    PreparedQuery(String handle, String sql, DuckDBPreparedStatement statement, StatementReturnType returnType,
-            Schema datasetSchema, Schema parameterSchema) {
+    PreparedQuery(String handle, String sql, StatementAuthorizer.Authorized authorized, DuckDBPreparedStatement statement,
+            StatementReturnType returnType, Schema datasetSchema, Schema parameterSchema) {
         this.handle = requireNonNull(handle, "handle is null");
         this.sql = requireNonNull(sql, "sql is null");
+        this.authorized = requireNonNull(authorized, "authorized is null");
         this.statement = requireNonNull(statement, "statement is null");
         this.returnType = requireNonNull(returnType, "returnType is null");
         this.datasetSchema = requireNonNull(datasetSchema, "datasetSchema is null");
@@ -40,8 +42,18 @@ public final class PreparedQuery implements AutoCloseable {
         return handle;
     }
 
+    /** The statement as the client sent it. */
     public String sql() {
         return sql;
+    }
+
+    /** What the guard allowed when it was last checked. */
+    StatementAuthorizer.Authorized authorized() {
+        return authorized;
+    }
+
+    void reauthorized(StatementAuthorizer.Authorized again) {
+        this.authorized = requireNonNull(again, "again is null");
     }
 
     /** Whether executing it yields rows (a query) rather than a count or nothing. */

@@ -12,6 +12,10 @@ import java.sql.ParameterMetaData;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import dev.pondhouse.server.audit.AuditEvent;
+import dev.pondhouse.server.query.metadata.TableVisibility;
+import dev.pondhouse.server.audit.AuditLog;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -57,6 +61,9 @@ public final class QueryService implements AutoCloseable {
     private final QuerySection limits;
     private final BufferAllocator allocator;
     private final DuckDbArrowTypes types;
+    private final StatementAuthorizer authorizer;
+    private final AuditLog audit;
+    private final Clock clock;
     private final Semaphore queryPermits;
     private final Map<String, RunningQuery> running = new ConcurrentHashMap<>();
     // Allocators of finished queries whose last batches gRPC may still be writing (zero-copy sends).
@@ -68,8 +75,12 @@ public final class QueryService implements AutoCloseable {
         return thread;
     });
 
-    public QueryService(QuerySection limits, BufferAllocator allocator, DuckDbArrowTypes types) {
+    public QueryService(QuerySection limits, BufferAllocator allocator, DuckDbArrowTypes types,
+            StatementAuthorizer authorizer, AuditLog audit, Clock clock) {
         this.limits = requireNonNull(limits, "limits is null");
+        this.authorizer = requireNonNull(authorizer, "authorizer is null");
+        this.audit = requireNonNull(audit, "audit is null");
+        this.clock = requireNonNull(clock, "clock is null");
         this.types = requireNonNull(types, "types is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.queryPermits = new Semaphore(limits.maxConcurrent(), true);
@@ -87,11 +98,12 @@ public final class QueryService implements AutoCloseable {
         DuckDBConnection connection = session.acquire(limits.queueTimeout(), "preparing a statement");
         DuckDBPreparedStatement statement = null;
         try {
-            statement = connection.prepareStatement(sql).unwrap(DuckDBPreparedStatement.class);
+            StatementAuthorizer.Authorized authorized = authorizer.authorize(session, connection, sql);
+            statement = connection.prepareStatement(authorized.sql()).unwrap(DuckDBPreparedStatement.class);
             DuckDBResultSetMetaData metadata = statement.getMetaData().unwrap(DuckDBResultSetMetaData.class);
             StatementReturnType returnType = metadata.getReturnType();
             Schema dataset = returnType == StatementReturnType.QUERY_RESULT ? datasetSchema(metadata) : new Schema(List.of());
-            PreparedQuery query = new PreparedQuery(newId(), sql, statement, returnType, dataset,
+            PreparedQuery query = new PreparedQuery(newId(), sql, authorized, statement, returnType, dataset,
                     parameterSchema(statement.getParameterMetaData()));
             session.addPrepared(query);
             return query;
@@ -101,6 +113,11 @@ public final class QueryService implements AutoCloseable {
         } finally {
             session.release();
         }
+    }
+
+    /** What listings may show to the session's user. */
+    public TableVisibility visibility(QuerySession session) {
+        return authorizer.accessFor(session);
     }
 
     /** Replaces the parameter values bound to a prepared statement (one list per parameter row). */
@@ -169,7 +186,7 @@ public final class QueryService implements AutoCloseable {
 
     private RunningQuery submit(QuerySession session, Optional<PreparedQuery> prepared, String sql,
             Optional<String> transactionId, BooleanSupplier clientGone) {
-        RunningQuery query = admit(session, prepared, sql, transactionId, clientGone);
+        RunningQuery query = admit(session, prepared, sql, transactionId, clientGone, AuditEvent.Kind.QUERY);
         try {
             query.announce(prepared.isPresent() ? prepared.get().datasetSchema() : announcedSchema(query.statement()));
             // The call that submitted is over; from here on the reading call watches the client.
@@ -210,7 +227,7 @@ public final class QueryService implements AutoCloseable {
 
     private long update(QuerySession session, Optional<PreparedQuery> prepared, String sql, Optional<String> transactionId,
             BooleanSupplier clientGone) {
-        RunningQuery query = admit(session, prepared, sql, transactionId, clientGone);
+        RunningQuery query = admit(session, prepared, sql, transactionId, clientGone, AuditEvent.Kind.UPDATE);
         try (query) {
             DuckDBPreparedStatement statement = query.statement();
             List<List<Object>> rows = prepared.map(PreparedQuery::parameterRows).orElse(List.of());
@@ -223,6 +240,7 @@ public final class QueryService implements AutoCloseable {
                     changed += Math.max(0, statement.getLargeUpdateCount());
                 }
             }
+            query.sent(changed, 0);
             return changed;
         } catch (SQLException | RuntimeException e) {
             throw failure(query, e);
@@ -231,7 +249,7 @@ public final class QueryService implements AutoCloseable {
 
     /** Takes a query slot and the session's connection, and registers the query with the watchdog. */
     private RunningQuery admit(QuerySession session, Optional<PreparedQuery> prepared, String sql,
-            Optional<String> transactionId, BooleanSupplier clientGone) {
+            Optional<String> transactionId, BooleanSupplier clientGone, AuditEvent.Kind kind) {
         SessionControl.checkTransaction(session, transactionId);
         String id = newId();
         acquirePermit();
@@ -241,19 +259,24 @@ public final class QueryService implements AutoCloseable {
             DuckDBConnection connection = session.acquire(limits.queueTimeout(), "query " + id);
             undo.add(session::release);
             BufferAllocator queryAllocator = allocator.newChildAllocator("query-" + id, 0, limits.memoryPerQueryBytes());
+            undo.add(queryAllocator::close);
+            StatementAuthorizer.Authorized authorized = prepared.isPresent()
+                    ? recheck(session, connection, prepared.get())
+                    : authorizer.authorize(session, connection, sql);
             DuckDBPreparedStatement statement;
             try {
                 statement = prepared.isPresent()
                         ? prepared.get().statement()
-                        : connection.prepareStatement(sql).unwrap(DuckDBPreparedStatement.class);
+                        : connection.prepareStatement(authorized.sql()).unwrap(DuckDBPreparedStatement.class);
             } catch (SQLException e) {
-                queryAllocator.close();
                 throw DuckDbErrors.classify(e);
             }
+            undo.remove(undo.size() - 1);
             RunningQuery query = new RunningQuery(id, session.user(), sql, session, connection, statement,
                     prepared.isEmpty(), queryAllocator, limits.timeout(),
                     prepared.map(PreparedQuery::parameterRows).orElse(List.of()));
             undo.forEach(query::onClose);
+            query.onClose(() -> audit(query, kind, authorized.tables()));
             query.onClose(() -> running.remove(id));
             query.onClose(() -> retire(queryAllocator));
             query.watchClient(clientGone);
@@ -363,8 +386,42 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    /** Turns an execution failure into the error the client sees, naming the limit that stopped it. */
+    /**
+     * Checks a prepared statement again when the access rules or the lake changed since it was
+     * last checked; it keeps running only when it still reads exactly what it was prepared to read.
+     */
+    private StatementAuthorizer.Authorized recheck(QuerySession session, DuckDBConnection connection, PreparedQuery prepared) {
+        StatementAuthorizer.Authorized before = prepared.authorized();
+        if (authorizer.accessFor(session).generation() == before.generation()) {
+            return before;
+        }
+        StatementAuthorizer.Authorized again = authorizer.authorize(session, connection, prepared.sql());
+        if (!again.sql().equals(before.sql())) {
+            throw new PondhouseException(ErrorKind.CONFLICT, "the access rules changed since this statement was prepared; "
+                    + "prepare it again");
+        }
+        prepared.reauthorized(again);
+        return again;
+    }
+
+    private void audit(RunningQuery query, AuditEvent.Kind kind, List<String> tables) {
+        AuditEvent.Outcome outcome = query.failure().isEmpty() ? AuditEvent.Outcome.SUCCESS
+                : query.stopReason().filter(reason -> reason == ErrorKind.CANCELLED).isPresent()
+                        ? AuditEvent.Outcome.CANCELLED
+                        : AuditEvent.Outcome.FAILURE;
+        audit.record(new AuditEvent(clock.instant(), kind, query.user(), query.session().clientAddress(),
+                Optional.of(query.sql()), tables, query.rowsSent(), query.bytesSent(), query.elapsed(), outcome,
+                query.failure()));
+    }
+
+    /** Turns an execution failure into the error the client sees, naming the limit that stopped it, and records it on the query. */
     public PondhouseException failure(RunningQuery query, Exception error) {
+        PondhouseException failure = classify(query, error);
+        query.failed(failure.getMessage());
+        return failure;
+    }
+
+    private PondhouseException classify(RunningQuery query, Exception error) {
         Optional<ErrorKind> stopped = query.stopReason();
         if (stopped.isPresent() && stopped.get() == ErrorKind.TIMED_OUT) {
             return new PondhouseException(ErrorKind.TIMED_OUT, "query " + query.id() + " was stopped after "

@@ -25,6 +25,7 @@ import org.duckdb.DuckDBConnection;
 public final class QuerySession implements AutoCloseable {
     private final String id;
     private final String user;
+    private final Optional<String> clientAddress;
     private final DuckDBConnection connection;
     private final Semaphore connectionInUse = new Semaphore(1, true);
     private final Map<String, PreparedQuery> preparedQueries = new ConcurrentHashMap<>();
@@ -36,9 +37,10 @@ public final class QuerySession implements AutoCloseable {
     private Optional<String> transactionId = Optional.empty();
     private boolean closed;
 
-    QuerySession(String id, String user, DuckDBConnection connection) {
+    QuerySession(String id, String user, Optional<String> clientAddress, DuckDBConnection connection) {
         this.id = requireNonNull(id, "id is null");
         this.user = requireNonNull(user, "user is null");
+        this.clientAddress = requireNonNull(clientAddress, "clientAddress is null");
         this.connection = requireNonNull(connection, "connection is null");
     }
 
@@ -48,6 +50,11 @@ public final class QuerySession implements AutoCloseable {
 
     public String user() {
         return user;
+    }
+
+    /** The network address of the client that opened the session, when known. */
+    public Optional<String> clientAddress() {
+        return clientAddress;
     }
 
     void touch() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -50,6 +51,10 @@ public final class RunningQuery implements AutoCloseable {
     private volatile ErrorKind stopReason;
     private volatile boolean claimed;
     private volatile long unclaimedSinceNanos = System.nanoTime();
+    private final long startedNanos = System.nanoTime();
+    private final AtomicLong rowsSent = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private volatile String failure;
 
     // The schema announced to the client: set once before the query is handed out.
     private Schema schema;
@@ -99,6 +104,35 @@ public final class RunningQuery implements AutoCloseable {
 
     public BufferAllocator allocator() {
         return allocator;
+    }
+
+    /** Counts a batch sent to the client, for the audit record. */
+    public void sent(long rows, long bytes) {
+        rowsSent.addAndGet(rows);
+        bytesSent.addAndGet(bytes);
+    }
+
+    long rowsSent() {
+        return rowsSent.get();
+    }
+
+    long bytesSent() {
+        return bytesSent.get();
+    }
+
+    Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** Records why the query failed, as the client was told; the first failure wins. */
+    void failed(String message) {
+        if (failure == null) {
+            failure = message;
+        }
+    }
+
+    Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     void onClose(Runnable release) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public final class SessionRegistry implements AutoCloseable {
      * The session with this id for this user, created when it does not exist yet. A session id
      * that belongs to another user is refused.
      */
-    public QuerySession open(String id, String user) {
+    public QuerySession open(String id, String user, Optional<String> clientAddress) {
         QuerySession session = sessions.get(id);
         if (session != null) {
             return checkOwner(session, user);
@@ -69,7 +70,7 @@ public final class SessionRegistry implements AutoCloseable {
             } catch (SQLException e) {
                 throw new PondhouseException(ErrorKind.INTERNAL, "cannot open a connection for the session", e);
             }
-            session = new QuerySession(id, user, connection);
+            session = new QuerySession(id, user, clientAddress, connection);
             sessions.put(id, session);
             log.debug("session {} opened for {}", id, user);
             return session;

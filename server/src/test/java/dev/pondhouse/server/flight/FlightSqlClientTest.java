@@ -55,16 +55,16 @@ class FlightSqlClientTest {
     @Test
     void transactionsCommitAndRollBack() throws Exception {
         try (Client client = Client.connect(TestServer.shared().port())) {
-            client.sql().executeUpdate("CREATE TEMP TABLE ledger (amount BIGINT)", client.options());
-
             Transaction rolledBack = client.sql().beginTransaction(client.options());
-            assertThat(client.sql().executeUpdate("INSERT INTO ledger VALUES (1), (2)", rolledBack, client.options()))
-                    .isEqualTo(2);
+            client.sql().executeUpdate("CREATE TEMP TABLE ledger AS SELECT 1::BIGINT AS amount", rolledBack,
+                    client.options());
+            assertThat(client.single("SELECT count(*) FROM ledger")).isEqualTo(1);
             client.sql().rollback(rolledBack, client.options());
-            assertThat(client.single("SELECT count(*) FROM ledger")).isZero();
+            assertThat(client.single("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ledger'")).isZero();
 
             Transaction committed = client.sql().beginTransaction(client.options());
-            client.sql().executeUpdate("INSERT INTO ledger VALUES (5)", committed, client.options());
+            client.sql().executeUpdate("CREATE TEMP TABLE ledger AS SELECT 5::BIGINT AS amount", committed,
+                    client.options());
             assertThatThrownBy(() -> client.sql().beginTransaction(client.options()))
                     .isInstanceOfSatisfying(FlightRuntimeException.class,
                             error -> assertThat(error.status().code()).isEqualTo(CallStatus.ALREADY_EXISTS.code()))

@@ -112,7 +112,7 @@ class JdbcMetadataBrowsingTest {
     @Test
     void listsTemporaryTablesOfTheSession() throws SQLException {
         try (Connection own = TestServer.shared().connect(); Statement statement = own.createStatement()) {
-            statement.execute("CREATE TEMP TABLE browse_scratch (id INTEGER)");
+            statement.execute("CREATE TEMP TABLE browse_scratch AS SELECT 1::INTEGER AS id");
             statement.execute("CREATE TEMP VIEW browse_view AS SELECT 1 AS id");
             DatabaseMetaData ownMetadata = own.getMetaData();
 

@@ -42,10 +42,10 @@ class SessionRegistryTest {
     void sameIdSameSessionAndOtherUsersAreRefused() {
         try (SessionRegistry sessions = new SessionRegistry(engine, new SessionSection(10, Duration.ofMinutes(1)))) {
             String id = sessions.newSessionId();
-            QuerySession first = sessions.open(id, "alice");
+            QuerySession first = sessions.open(id, "alice", Optional.empty());
 
-            assertThat(sessions.open(id, "alice")).isSameAs(first);
-            assertThatThrownBy(() -> sessions.open(id, "bob"))
+            assertThat(sessions.open(id, "alice", Optional.empty())).isSameAs(first);
+            assertThatThrownBy(() -> sessions.open(id, "bob", Optional.empty()))
                     .isInstanceOfSatisfying(PondhouseException.class,
                             error -> assertThat(error.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED));
             assertThat(sessions.newSessionId()).isNotEqualTo(id).hasSize(36);
@@ -55,11 +55,11 @@ class SessionRegistryTest {
     @Test
     void atTheLimitTheLongestIdleSessionMakesRoomAndBusyOnesStay() throws Exception {
         try (SessionRegistry sessions = new SessionRegistry(engine, new SessionSection(2, Duration.ofMinutes(1)))) {
-            QuerySession oldest = sessions.open(sessions.newSessionId(), "alice");
+            QuerySession oldest = sessions.open(sessions.newSessionId(), "alice", Optional.empty());
             Thread.sleep(20);
-            QuerySession newer = sessions.open(sessions.newSessionId(), "bob");
+            QuerySession newer = sessions.open(sessions.newSessionId(), "bob", Optional.empty());
 
-            QuerySession third = sessions.open(sessions.newSessionId(), "carol");
+            QuerySession third = sessions.open(sessions.newSessionId(), "carol", Optional.empty());
 
             assertThat(oldest.isClosed()).isTrue();
             assertThat(newer.isClosed()).isFalse();
@@ -67,7 +67,7 @@ class SessionRegistryTest {
 
             newer.acquire(Duration.ofSeconds(1), "a query");
             third.acquire(Duration.ofSeconds(1), "a query");
-            assertThatThrownBy(() -> sessions.open(sessions.newSessionId(), "dave"))
+            assertThatThrownBy(() -> sessions.open(sessions.newSessionId(), "dave", Optional.empty()))
                     .isInstanceOfSatisfying(PondhouseException.class,
                             error -> assertThat(error.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED))
                     .hasMessageContaining("sessions.max");
@@ -79,8 +79,8 @@ class SessionRegistryTest {
     @Test
     void idleSessionsAreEvictedButBusyOnesAreKept() throws Exception {
         try (SessionRegistry sessions = new SessionRegistry(engine, new SessionSection(10, Duration.ofMillis(50)))) {
-            QuerySession idle = sessions.open(sessions.newSessionId(), "alice");
-            QuerySession busy = sessions.open(sessions.newSessionId(), "alice");
+            QuerySession idle = sessions.open(sessions.newSessionId(), "alice", Optional.empty());
+            QuerySession busy = sessions.open(sessions.newSessionId(), "alice", Optional.empty());
             busy.acquire(Duration.ofSeconds(1), "a long query");
             Thread.sleep(120);
 
@@ -95,7 +95,7 @@ class SessionRegistryTest {
     @Test
     void aBusySessionMakesTheNextStatementWaitThenFailWithAReason() {
         try (SessionRegistry sessions = new SessionRegistry(engine, new SessionSection(10, Duration.ofMinutes(1)))) {
-            QuerySession session = sessions.open(sessions.newSessionId(), "alice");
+            QuerySession session = sessions.open(sessions.newSessionId(), "alice", Optional.empty());
             session.acquire(Duration.ofSeconds(1), "query 42");
 
             assertThatThrownBy(() -> session.acquire(Duration.ofMillis(100), "another query"))

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -50,6 +51,14 @@ public final class TestServer {
 
     /** A server of its own (caller closes it), with extra configuration, e.g. {@code query.timeout}. */
     public static TestServer start(Map<String, String> overrides) {
+        return start(overrides, Map.of());
+    }
+
+    /**
+     * A server of its own with extra users besides {@link #USER} and {@link #OTHER_USER}: user name to
+     * password and roles ({@code "secret", "analyst"}).
+     */
+    public static TestServer start(Map<String, String> overrides, Map<String, List<String>> extraUsers) {
         try {
             Path lake = sharedLake();
             Map<String, String> settings = new LinkedHashMap<>();
@@ -64,6 +73,12 @@ public final class TestServer {
             String users = "[users]\n"
                     + USER + " = \"" + hasher.hash(PASSWORD.toCharArray()) + "\", reader\n"
                     + OTHER_USER + " = \"" + hasher.hash(OTHER_PASSWORD.toCharArray()) + "\", reader\n";
+            for (Map.Entry<String, List<String>> user : extraUsers.entrySet()) {
+                List<String> passwordAndRoles = user.getValue();
+                users += user.getKey() + " = \"" + hasher.hash(passwordAndRoles.get(0).toCharArray()) + "\""
+                        + passwordAndRoles.stream().skip(1).map(role -> ", " + role).collect(java.util.stream.Collectors.joining())
+                        + "\n";
+            }
             PondhouseServer server = new PondhouseServer(config, ShiroUserAuthenticator.fromIniText(users));
             server.start();
             return new TestServer(lake, server);

@@ -113,7 +113,11 @@ public final class FlightSqlMetadata {
         DuckDbArrowTypes arrowTypes = new DuckDbArrowTypes(SessionCatalog.timeZone(connection));
         List<byte[]> serializedSchemas = new ArrayList<>(tables.size());
         for (CatalogTable table : tables) {
-            serializedSchemas.add(arrowTypes.resultSchema(columns.get(table.name())).serializeAsMessage());
+            TableName name = table.name();
+            List<ColumnDescription> visibleColumns = columns.get(name).stream()
+                    .filter(column -> visibility.isColumnVisible(name.catalog(), name.schema(), name.table(), column.name()))
+                    .toList();
+            serializedSchemas.add(arrowTypes.resultSchema(visibleColumns).serializeAsMessage());
         }
         return MetadataRoots.filled(Schemas.GET_TABLES_SCHEMA, allocator, tables.size(), root -> {
             writeTables(root, tables);

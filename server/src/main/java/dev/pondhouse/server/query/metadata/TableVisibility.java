@@ -27,6 +27,14 @@ public interface TableVisibility {
      */
     boolean isVisible(String catalog, String schema, String table);
 
+    /**
+     * Returns whether a column of a visible table may be listed; a column hidden by the access rules
+     * is not. By default every column of a visible table is.
+     */
+    default boolean isColumnVisible(String catalog, String schema, String table, String column) {
+        return isVisible(catalog, schema, table);
+    }
+
     /** Returns whether the named table or view may be listed. */
     default boolean isVisible(TableName name) {
         return isVisible(name.catalog(), name.schema(), name.table());

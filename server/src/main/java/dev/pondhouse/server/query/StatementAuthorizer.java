@@ -1,0 +1,205 @@
+package dev.pondhouse.server.query;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pondhouse.server.audit.AuditEvent;
+import dev.pondhouse.server.audit.AuditLog;
+import dev.pondhouse.server.engine.SqlIdentifiers;
+import dev.pondhouse.server.error.ErrorKind;
+import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.query.access.AccessControl;
+import dev.pondhouse.server.query.access.UserAccess;
+import dev.pondhouse.server.query.guard.GuardContext;
+import dev.pondhouse.server.query.guard.GuardDecision;
+import dev.pondhouse.server.query.guard.QualifiedTable;
+import dev.pondhouse.server.query.guard.StatementGuard;
+import dev.pondhouse.server.query.guard.TableAccess;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks every statement of a session with the {@link StatementGuard} against what the session's
+ * user may read now ({@link AccessControl}), and returns the statement to run: the user's own text,
+ * or the guard's rewrite that reads restricted tables through their policy views. A denial is
+ * audited and becomes a {@link ErrorKind#PERMISSION_DENIED} error with the guard's message.
+ *
+ * <p>Thread-safe; each call uses the session connection it is given, which the caller holds.
+ */
+public final class StatementAuthorizer {
+    private final StatementGuard guard;
+    private final AccessControl access;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public StatementAuthorizer(StatementGuard guard, AccessControl access, AuditLog audit, Clock clock) {
+        this.guard = requireNonNull(guard, "guard is null");
+        this.access = requireNonNull(access, "access is null");
+        this.audit = requireNonNull(audit, "audit is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** What the session's user may read now. */
+    public UserAccess accessFor(QuerySession session) {
+        return access.accessFor(session.user());
+    }
+
+    /**
+     * Decides on {@code sql} for the session's user.
+     *
+     * @param connection the session's connection, held by the caller
+     * @throws PondhouseException {@link ErrorKind#PERMISSION_DENIED} when the guard denies, or the
+     *     user's syntax error as DuckDB reports it
+     */
+    public Authorized authorize(QuerySession session, Connection connection, String sql) {
+        UserAccess userAccess = accessFor(session);
+        Optional<UseStatement> use = UseStatement.parse(sql);
+        if (use.isPresent()) {
+            return authorizeUse(session, userAccess, use.get(), sql);
+        }
+        GuardDecision decision;
+        try {
+            decision = guard.check(connection, sql, new SessionGuardContext(connection, userAccess));
+        } catch (SQLException e) {
+            throw DuckDbErrors.classify(e);
+        }
+        if (decision instanceof GuardDecision.Allowed allowed) {
+            List<String> tables = allowed.tablesRead().stream()
+                    .map(table -> table.catalog().equalsIgnoreCase(access.accessCatalog())
+                            ? table.table() + "()"
+                            : table.schema() + "." + table.table())
+                    .sorted()
+                    .toList();
+            return new Authorized(allowed.sqlToRun(), tables, userAccess.generation());
+        }
+        GuardDecision.Denied denied = (GuardDecision.Denied) decision;
+        if (denied.userSyntaxError()) {
+            throw PondhouseException.userError(denied.message());
+        }
+        throw deny(session, sql, denied.message());
+    }
+
+    private PondhouseException deny(QuerySession session, String sql, String message) {
+        audit.record(new AuditEvent(clock.instant(), AuditEvent.Kind.DENIED, session.user(), session.clientAddress(),
+                Optional.of(sql), List.of(), 0, 0, Duration.ZERO, AuditEvent.Outcome.DENIED, Optional.of(message)));
+        return new PondhouseException(ErrorKind.PERMISSION_DENIED, message);
+    }
+
+    /**
+     * {@code USE}: allowed for a schema of the lake catalog that holds a table the user may read (or
+     * the catalog alone, which DuckDB resolves to its default schema), and for {@code temp}.
+     */
+    private Authorized authorizeUse(QuerySession session, UserAccess userAccess, UseStatement use, String sql) {
+        String catalog = use.second().isPresent() ? use.first() : access.lakeCatalog();
+        String schema = use.second().orElse(use.first());
+        boolean lakeSchema = catalog.equalsIgnoreCase(access.lakeCatalog()) && userAccess.readableTables().stream()
+                .anyMatch(table -> table.startsWith(schema.toLowerCase(Locale.ROOT) + "."));
+        boolean lakeCatalogOnly = use.second().isEmpty() && schema.equalsIgnoreCase(access.lakeCatalog());
+        boolean temporary = (use.second().isEmpty() && schema.equalsIgnoreCase("temp"))
+                || (catalog.equalsIgnoreCase("temp") && schema.equalsIgnoreCase("main"));
+        if (!lakeSchema && !lakeCatalogOnly && !temporary) {
+            String message = "schema " + (use.second().isPresent() ? use.first() + "." : "") + schema
+                    + " does not exist or you may not read it";
+            throw deny(session, sql, message);
+        }
+        String target = use.second().isPresent()
+                ? SqlIdentifiers.quote(use.first()) + "." + SqlIdentifiers.quote(use.second().get())
+                : SqlIdentifiers.quote(use.first());
+        return new Authorized("USE " + target, List.of(), userAccess.generation());
+    }
+
+    /**
+     * A statement the guard allowed.
+     *
+     * @param sql what to run
+     * @param tables the tables it reads, {@code schema.table}, for the audit record
+     * @param generation the access generation it was checked against
+     */
+    public record Authorized(String sql, List<String> tables, long generation) {
+        public Authorized {
+            requireNonNull(sql, "sql is null");
+            tables = List.copyOf(tables);
+        }
+    }
+
+    /** The guard's view of one session: its defaults and temporary objects, read from its connection. */
+    private static final class SessionGuardContext implements GuardContext {
+        private final Connection connection;
+        private final UserAccess userAccess;
+        private final Map<String, Boolean> temporary = new HashMap<>();
+        private String catalog;
+        private String schema;
+
+        SessionGuardContext(Connection connection, UserAccess userAccess) {
+            this.connection = connection;
+            this.userAccess = userAccess;
+        }
+
+        @Override
+        public String defaultCatalog() {
+            readDefaults();
+            return catalog;
+        }
+
+        @Override
+        public String defaultSchema() {
+            readDefaults();
+            return schema;
+        }
+
+        private void readDefaults() {
+            if (catalog != null) {
+                return;
+            }
+            try (Statement statement = connection.createStatement();
+                    ResultSet result = statement.executeQuery("SELECT current_database(), current_schema()")) {
+                result.next();
+                catalog = result.getString(1);
+                schema = result.getString(2);
+            } catch (SQLException e) {
+                throw DuckDbErrors.classify(e);
+            }
+        }
+
+        @Override
+        public boolean isTemporaryObject(String name) {
+            return temporary.computeIfAbsent(name.toLowerCase(Locale.ROOT), this::lookUpTemporary);
+        }
+
+        private boolean lookUpTemporary(String name) {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    SELECT count(*) FROM (
+                        SELECT table_name AS name FROM duckdb_tables() WHERE database_name = 'temp'
+                        UNION ALL
+                        SELECT view_name FROM duckdb_views() WHERE database_name = 'temp' AND NOT internal)
+                    WHERE lower(name) = ?""")) {
+                statement.setString(1, name);
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    return result.getLong(1) > 0;
+                }
+            } catch (SQLException e) {
+                throw DuckDbErrors.classify(e);
+            }
+        }
+
+        @Override
+        public TableAccess tableAccess(QualifiedTable table) {
+            return userAccess.tableAccess(table);
+        }
+
+        @Override
+        public Optional<QualifiedTable> tableFunctionReplacement(String functionName) {
+            return userAccess.tableFunctionReplacement(functionName);
+        }
+    }
+}
