@@ -26,13 +26,16 @@ import java.util.regex.Pattern;
  *
  * <p><b>Limits of this version.</b> Multi-part and V2 checkpoints are not read: when the commits
  * they would replace are gone, the error says so. Only tables at reader version 1 without reader
- * features are read. Checkpoints are not written. {@link #commit} writes only protocol reader 1 /
- * writer 2 but does not check an existing table's writer protocol: the caller checks the snapshot
- * it commits against. {@link #commit} does not retry: on
- * {@link CommitResult.Outcome#CONFLICT} the caller re-reads the log and decides (the Delta conflict
- * rules come later). A write whose outcome is unknown ({@code UNKNOWN_OUTCOME} from the store)
- * propagates as that {@link dev.pondhouse.server.lake.blob.BlobStoreException}; the caller must not
- * delete the commit's data files then.
+ * features are read. This class writes commits only; classic checkpoints are written by
+ * {@link CheckpointWriter} (the {@link DeltaTableWriter} does so every N commits), multi-part and V2
+ * checkpoints never. {@link #commit} writes only protocol reader 1 / writer 2 but does not check an
+ * existing table's writer protocol: the caller checks the snapshot it commits against.
+ * {@link #commit} makes one attempt and does not retry: on {@link CommitResult.Outcome#CONFLICT}
+ * the caller re-reads the log and decides by the Delta conflict rules ({@link DeltaTableWriter}
+ * does). A write whose outcome is unknown ({@code UNKNOWN_OUTCOME} from the store) propagates as
+ * that {@link dev.pondhouse.server.lake.blob.BlobStoreException}; the caller settles it by reading
+ * the version back ({@link DeltaTableWriter} does) and must not delete the commit's data files
+ * while it is unknown.
  *
  * <p>Thread-safe: it holds no mutable state; concurrent commits are settled by the store.
  */
