@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -65,6 +66,29 @@ abstract class DeltaTableWriterContractTest extends DeltaTableWriterTestBase {
         assertThat(snapshot.transactionVersion("ingest")).contains(12L);
         assertThat(kernel.files()).map(file -> file.substring(file.indexOf("/region=") + 1))
                 .containsExactlyInAnyOrderElementsOf(snapshot.activeFiles().stream().map(AddFile::path).toList());
+
+        List<Action> checkpoint = new DuckDbCheckpointReader(store, directory.resolve("checkpoint-test"), new CommitFileFormat())
+                .read(ROOT + DeltaLog.checkpointFileName(10));
+        Snapshot atCheckpoint = writer.log().snapshotAt(10);
+        assertThat(checkpoint).contains(atCheckpoint.protocol(), atCheckpoint.metadata(),
+                new Transaction("ingest", 10, Optional.empty()));
+        assertThat(checkpoint).filteredOn(AddFile.class::isInstance).map(action -> ((AddFile) action).path())
+                .containsExactlyInAnyOrderElementsOf(atCheckpoint.activeFiles().stream().map(AddFile::path).toList());
+        assertThat(checkpoint).filteredOn(RemoveFile.class::isInstance).map(action -> ((RemoveFile) action).path())
+                .isNotEmpty()
+                .containsExactlyInAnyOrderElementsOf(atCheckpoint.tombstones().stream().map(RemoveFile::path).toList());
+        BlobStore withoutEarlyCommits = new ForwardingBlobStore(store) {
+            @Override
+            public List<BlobEntry> list(String prefix) {
+                return super.list(prefix).stream()
+                        .filter(entry -> !isCommitFile(entry.name()) || entry.name().compareTo(ROOT + DeltaLog.commitFileName(10)) > 0)
+                        .toList();
+            }
+        };
+        CommitFileFormat format = new CommitFileFormat();
+        assertThat(new DeltaLog(withoutEarlyCommits, ROOT, format,
+                new DuckDbCheckpointReader(withoutEarlyCommits, directory.resolve("checkpoint-test"), format)).latest())
+                .contains(snapshot);
 
         String reshaped = "SELECT id, amount, (id % 7)::INTEGER AS qty FROM (" + rows(5000, 9) + ")";
         WriteResult overwritten = writer.write(duckdb, WriteRequest.overwrite(TableData.query(reshaped), List.of()));
