@@ -6,8 +6,8 @@ import static java.util.Objects.requireNonNull;
  * What a {@link DeltaTableWriter#write} did.
  *
  * @param outcome whether it committed or found its application transaction already applied
- * @param version the version it committed as, or (already applied) the version it found the
- *     transaction in at the latest
+ * @param version the version it committed as, or (already applied) the table version in which it
+ *     found the transaction's version already recorded
  * @param filesAdded the data files the commit added (0 when already applied)
  * @param rowsAdded the rows in those files
  * @param attempts how many commit attempts it took (0 when already applied before staging)
