@@ -6,6 +6,7 @@ import dev.pondhouse.server.lake.blob.BlobEntry;
 import dev.pondhouse.server.lake.blob.BlobName;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.BlobStore.CreateOutcome;
+import dev.pondhouse.server.lake.blob.BlobStoreException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,13 +26,16 @@ import java.util.regex.Pattern;
  *
  * <p><b>Limits of this version.</b> Multi-part and V2 checkpoints are not read: when the commits
  * they would replace are gone, the error says so. Only tables at reader version 1 without reader
- * features are read. Checkpoints are not written. {@link #commit} writes only protocol reader 1 /
- * writer 2 but does not check an existing table's writer protocol: the caller checks the snapshot
- * it commits against. {@link #commit} does not retry: on
- * {@link CommitResult.Outcome#CONFLICT} the caller re-reads the log and decides (the Delta conflict
- * rules come later). A write whose outcome is unknown ({@code UNKNOWN_OUTCOME} from the store)
- * propagates as that {@link dev.pondhouse.server.lake.blob.BlobStoreException}; the caller must not
- * delete the commit's data files then.
+ * features are read. This class writes commits only; classic checkpoints are written by
+ * {@link CheckpointWriter} (the {@link DeltaTableWriter} does so every N commits), multi-part and V2
+ * checkpoints never. {@link #commit} writes only protocol reader 1 / writer 2 but does not check an
+ * existing table's writer protocol: the caller checks the snapshot it commits against.
+ * {@link #commit} makes one attempt and does not retry: on {@link CommitResult.Outcome#CONFLICT}
+ * the caller re-reads the log and decides by the Delta conflict rules ({@link DeltaTableWriter}
+ * does). A write whose outcome is unknown ({@code UNKNOWN_OUTCOME} from the store) propagates as
+ * that {@link dev.pondhouse.server.lake.blob.BlobStoreException}; the caller settles it by reading
+ * the version back ({@link DeltaTableWriter} does) and must not delete the commit's data files
+ * while it is unknown.
  *
  * <p>Thread-safe: it holds no mutable state; concurrent commits are settled by the store.
  */
@@ -93,10 +97,35 @@ public final class DeltaLog {
      * @throws dev.pondhouse.server.lake.blob.BlobStoreException if the store fails
      */
     public Optional<Snapshot> latest() {
+        return replay(Long.MAX_VALUE);
+    }
+
+    /**
+     * The table at {@code version}: from the newest classic checkpoint at or before it, replaying the
+     * commits up to and including it.
+     *
+     * @throws DeltaLogException if the table has no such version, or as {@link #latest()}
+     */
+    public Snapshot snapshotAt(long version) {
+        if (version < 0) {
+            throw new IllegalArgumentException("version is negative: " + version);
+        }
+        Snapshot snapshot = replay(version).orElseThrow(() -> DeltaLogException.corrupt(
+                "Delta table " + tableRoot + " has no version " + version + " (it has no commits)"));
+        if (snapshot.version() != version) {
+            throw DeltaLogException.corrupt("Delta table " + tableRoot + " has no version " + version
+                    + "; its latest version is " + snapshot.version());
+        }
+        return snapshot;
+    }
+
+    private Optional<Snapshot> replay(long upTo) {
         LogListing listing = listLog();
-        Optional<Long> checkpoint = listing.newestClassicCheckpoint();
+        Optional<Long> checkpoint = listing.newestClassicCheckpoint(upTo);
         long first = checkpoint.map(version -> version + 1).orElse(0L);
-        List<Long> commits = listing.commitVersions().stream().filter(version -> version >= first).toList();
+        List<Long> commits = listing.commitVersions().stream()
+                .filter(version -> version >= first && version <= upTo)
+                .toList();
         if (checkpoint.isEmpty() && commits.isEmpty()) {
             if (!listing.otherCheckpointFiles().isEmpty()) {
                 throw unsupportedCheckpoints(listing);
@@ -148,9 +177,39 @@ public final class DeltaLog {
             return new CommitResult(CommitResult.Outcome.COMMITTED, version);
         }
         // The store may have retried our own write; the commit id tells whose file it is.
-        boolean ours = format.parse(store.read(name), name).stream()
-                .anyMatch(action -> action instanceof CommitInfo stored && stored.commitId().equals(Optional.of(commitId)));
+        Optional<Boolean> owner;
+        try {
+            owner = isCommittedBy(version, commitId);
+        } catch (BlobStoreException e) {
+            throw new BlobStoreException(BlobStoreException.Kind.UNKNOWN_OUTCOME, name, "the store answered that " + name
+                    + " exists, but reading it back to see whose commit it is failed: " + e.getMessage(), e);
+        }
+        boolean ours = owner.orElseThrow(() -> DeltaLogException.corrupt(
+                "the store answered that " + name + " exists, but it cannot be found when read back"));
         return new CommitResult(ours ? CommitResult.Outcome.COMMITTED : CommitResult.Outcome.CONFLICT, version);
+    }
+
+    /**
+     * Whether the commit file of {@code version} carries the commit id {@code commitId} (it is that
+     * commit), or empty if there is no such file (yet). This is how the outcome of a write that the
+     * store could not confirm is settled.
+     *
+     * @throws dev.pondhouse.server.lake.blob.BlobStoreException if the store fails (other than not found)
+     */
+    Optional<Boolean> isCommittedBy(long version, String commitId) {
+        requireNonNull(commitId, "commitId is null");
+        String name = tableRoot + commitFileName(version);
+        byte[] content;
+        try {
+            content = store.read(name);
+        } catch (BlobStoreException e) {
+            if (e.blobKind() == BlobStoreException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return Optional.of(format.parse(content, name).stream()
+                .anyMatch(action -> action instanceof CommitInfo stored && stored.commitId().equals(Optional.of(commitId))));
     }
 
     private LogListing listLog() {
@@ -180,7 +239,8 @@ public final class DeltaLog {
                 + " (multi-part or V2): " + String.join(", ", listing.otherCheckpointFiles()));
     }
 
-    private List<Action> readCommit(long version) {
+    /** The actions of the commit file of {@code version}, in file order. */
+    List<Action> readCommit(long version) {
         String name = tableRoot + commitFileName(version);
         return format.parse(store.read(name), name);
     }
@@ -227,8 +287,8 @@ public final class DeltaLog {
 
     /** What the log folder holds: commit versions (ascending), classic checkpoint versions, other checkpoint files. */
     private record LogListing(List<Long> commitVersions, List<Long> classicCheckpointVersions, List<String> otherCheckpointFiles) {
-        Optional<Long> newestClassicCheckpoint() {
-            return classicCheckpointVersions.stream().max(Long::compare);
+        Optional<Long> newestClassicCheckpoint(long atOrBefore) {
+            return classicCheckpointVersions.stream().filter(version -> version <= atOrBefore).max(Long::compare);
         }
     }
 

@@ -3,10 +3,14 @@ package dev.pondhouse.server.lake.delta;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +53,58 @@ public final class DeltaSchemas {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a Delta schema", e);
         }
+    }
+
+    /**
+     * The top-level fields of a Delta {@code schemaString}, in order: name to type (a primitive
+     * type's name such as {@code long}, or the JSON text of a nested type).
+     *
+     * @throws DeltaLogException if it is not a Delta struct schema
+     */
+    static Map<String, String> fields(String schemaString) {
+        JsonNode schema;
+        try {
+            schema = JSON.readTree(schemaString);
+        } catch (JsonProcessingException e) {
+            throw DeltaLogException.corrupt("the table schema is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (schema == null || !schema.path("fields").isArray()) {
+            throw DeltaLogException.corrupt("the table schema is not a Delta struct type: " + schemaString);
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (JsonNode field : schema.get("fields")) {
+            JsonNode type = field.path("type");
+            fields.put(field.path("name").asText(), type.isTextual() ? type.textValue() : type.toString());
+        }
+        return fields;
+    }
+
+    /**
+     * Why data with {@code columns} cannot be written into a table whose schema is
+     * {@code schemaString} without changing the schema: one entry per missing, extra or differently
+     * typed column, naming it. Empty when they match (column order does not matter: readers match
+     * columns by name).
+     */
+    static List<String> differences(String schemaString, List<Column> columns) {
+        Map<String, String> table = fields(schemaString);
+        Map<String, String> data = new LinkedHashMap<>();
+        for (Column column : columns) {
+            data.put(column.name(), deltaType(column));
+        }
+        List<String> differences = new ArrayList<>();
+        table.forEach((name, type) -> {
+            if (!data.containsKey(name)) {
+                differences.add("column " + name + " (" + type + ") is missing from the data");
+            } else if (!data.get(name).equals(type)) {
+                differences.add("column " + name + " is " + type + " in the table but " + data.get(name) + " in the data");
+            }
+        });
+        data.forEach((name, type) -> {
+            if (!table.containsKey(name)) {
+                differences.add("column " + name + " (" + type + ") is not in the table");
+            }
+        });
+        return differences;
     }
 
     /** The Delta primitive type of a column, or an error naming the column and its type. */

@@ -10,14 +10,16 @@ import java.util.TreeMap;
 
 /**
  * Folds commits, in version order, into the state of a table: the latest protocol and metadata, the
- * active files reconciled by path (the latest add or remove of a path wins), and the latest version
- * of each application transaction. Not thread-safe; one instance per replay.
+ * active files reconciled by path (the latest add or remove of a path wins), the removed files
+ * (tombstones, which checkpoints keep for vacuum and readers of older versions), and the latest
+ * version of each application transaction. Not thread-safe; one instance per replay.
  */
 final class LogReplay {
     private final String tableRoot;
     private Optional<Protocol> protocol = Optional.empty();
     private Optional<Metadata> metadata = Optional.empty();
     private final Map<String, AddFile> activeFiles = new TreeMap<>();
+    private final Map<String, RemoveFile> tombstones = new TreeMap<>();
     private final Map<String, Long> transactionVersions = new HashMap<>();
 
     LogReplay(String tableRoot) {
@@ -33,8 +35,10 @@ final class LogReplay {
                 metadata = Optional.of(newMetadata);
             } else if (action instanceof AddFile add) {
                 activeFiles.put(add.path(), add);
+                tombstones.remove(add.path());
             } else if (action instanceof RemoveFile remove) {
                 activeFiles.remove(remove.path());
+                tombstones.put(remove.path(), remove);
             } else if (action instanceof Transaction transaction) {
                 transactionVersions.put(transaction.appId(), transaction.version());
             }
@@ -54,7 +58,8 @@ final class LogReplay {
         Metadata finalMetadata = metadata.orElseThrow(() -> DeltaLogException.corrupt(
                 "Delta table " + tableRoot + " has no metaData action up to version " + version));
         requireReadable(finalProtocol);
-        return new Snapshot(version, finalMetadata, finalProtocol, List.copyOf(activeFiles.values()), transactionVersions);
+        return new Snapshot(version, finalMetadata, finalProtocol, List.copyOf(activeFiles.values()),
+                List.copyOf(tombstones.values()), transactionVersions);
     }
 
     private void requireReadable(Protocol tableProtocol) {

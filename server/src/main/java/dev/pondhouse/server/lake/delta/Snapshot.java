@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param metadata the latest {@code metaData} action
  * @param protocol the latest {@code protocol} action
  * @param activeFiles the data files that make up the table at this version, sorted by path
+ * @param tombstones the latest {@code remove} of each file removed up to this version and not added
+ *     again, sorted by path (checkpoints keep the recent ones; vacuum deletes the files of old ones)
  * @param appTransactionVersions the latest {@code txn} version of each application id
  */
 public record Snapshot(
@@ -22,6 +24,7 @@ public record Snapshot(
         Metadata metadata,
         Protocol protocol,
         List<AddFile> activeFiles,
+        List<RemoveFile> tombstones,
         Map<String, Long> appTransactionVersions) {
     public Snapshot {
         if (version < 0) {
@@ -35,6 +38,7 @@ public record Snapshot(
                 throw new IllegalArgumentException("file listed twice: " + activeFiles.get(index).path());
             }
         }
+        tombstones = tombstones.stream().sorted(Comparator.comparing(RemoveFile::path)).toList();
         appTransactionVersions = Map.copyOf(appTransactionVersions);
     }
 
