@@ -256,7 +256,7 @@ final class QueryTreeChecker {
             visitChildren(reference, scope, Set.of("qualified_name"));
             List<String> path = namePath(reference);
             String table = path.get(path.size() - 1);
-            String written = source.slice(reference.path("query_location").asLong(-1), reference.path("query_location_length").asLong(0))
+            String written = source.nameAt(reference.path("query_location").asLong(-1), reference.path("query_location_length").asLong(0))
                     .orElse(String.join(".", path));
             if (source.stringLiteralAt(reference.path("query_location").asLong(-1)) || looksLikeFileName(path)) {
                 throw new StatementRefusal("reading files is not permitted: " + written);

@@ -25,6 +25,38 @@ final class SourceText {
         return Optional.of(new String(Arrays.copyOfRange(bytes, (int) location, (int) (location + length)), StandardCharsets.UTF_8));
     }
 
+    /**
+     * The table name written at {@code [location, location + length)}, without what DuckDB counts
+     * into the range after it (an alias): a dotted name of simple or quoted identifiers, or a string
+     * literal.
+     */
+    Optional<String> nameAt(long location, long length) {
+        return slice(location, length).map(text -> {
+            if (text.startsWith("'")) {
+                int end = 1;
+                while (end < text.length()) {
+                    if (text.charAt(end) == '\'' && !(end + 1 < text.length() && text.charAt(end + 1) == '\'')) {
+                        return text.substring(0, end + 1);
+                    }
+                    end += text.charAt(end) == '\'' ? 2 : 1;
+                }
+                return text;
+            }
+            SqlTokenizer tokens = new SqlTokenizer(text);
+            int end = 0;
+            Optional<SqlTokenizer.Token> token = tokens.next();
+            while (token.isPresent() && token.get().isIdentifier()) {
+                end = token.get().end();
+                token = tokens.next();
+                if (token.isEmpty() || !token.get().isSymbol('.')) {
+                    break;
+                }
+                token = tokens.next();
+            }
+            return end == 0 ? text : text.substring(0, end).strip();
+        });
+    }
+
     /** Whether the byte at {@code location} is a single quote, i.e. a string literal starts there. */
     boolean stringLiteralAt(long location) {
         return location >= 0 && location < bytes.length && bytes[(int) location] == '\'';

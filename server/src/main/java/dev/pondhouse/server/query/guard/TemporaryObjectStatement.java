@@ -144,7 +144,7 @@ record TemporaryObjectStatement(Action action, String name, String nameAsWritten
         return switch (action) {
             case CREATE_VIEW, CREATE_TABLE -> "CREATE " + (orReplace ? "OR REPLACE " : "") + "TEMPORARY "
                     + (action == Action.CREATE_VIEW ? "VIEW " : "TABLE ") + (existenceClause ? "IF NOT EXISTS " : "")
-                    + target + " AS " + checkedBody;
+                    + target + " AS " + checkedBody.stripLeading();
             case DROP_VIEW, DROP_TABLE -> "DROP " + (action == Action.DROP_VIEW ? "VIEW " : "TABLE ")
                     + (existenceClause ? "IF EXISTS " : "") + target;
         };
