@@ -281,12 +281,16 @@ public final class DiskCache implements AutoCloseable {
     @Override
     public void close() {
         ExecutorService running;
+        List<CompletableFuture<Path>> unfinished;
         synchronized (this) {
             running = executor;
             executor = null;
+            unfinished = new ArrayList<>(inFlight.values());
         }
         if (running != null) {
             running.shutdownNow();
+            CacheException closed = new CacheException(ErrorKind.UNAVAILABLE, "the cache is closing", null);
+            unfinished.forEach(future -> future.completeExceptionally(closed));
             try {
                 running.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

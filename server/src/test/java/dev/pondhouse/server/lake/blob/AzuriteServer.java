@@ -38,10 +38,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * interrupted runs never see half an install. Node.js and npm must be on the {@code PATH}; without
  * them the tests fail with instructions, they are never skipped.
  */
-final class AzuriteServer implements AutoCloseable {
+public final class AzuriteServer implements AutoCloseable {
     /** The well-known development account of the emulator (public, documented by Microsoft). */
-    static final String ACCOUNT_NAME = "devstoreaccount1";
-    static final String ACCOUNT_KEY =
+    public static final String ACCOUNT_NAME = "devstoreaccount1";
+    public static final String ACCOUNT_KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static final Path PACKAGE_FOLDER = Path.of("src", "test", "azurite");
@@ -63,7 +63,7 @@ final class AzuriteServer implements AutoCloseable {
      * Resolves {@code AzuriteServer} parameters of test methods and lifecycle methods to the instance
      * shared by every test of this JVM, started on first use and closed by JUnit at the end.
      */
-    static final class Extension implements ParameterResolver {
+    public static final class Extension implements ParameterResolver {
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
             return parameter.getParameter().getType() == AzuriteServer.class;
@@ -77,16 +77,16 @@ final class AzuriteServer implements AutoCloseable {
         }
     }
 
-    String connectionString() {
+    public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT_NAME + ";AccountKey=" + ACCOUNT_KEY
                 + ";BlobEndpoint=" + blobEndpoint() + ";";
     }
 
-    String blobEndpoint() {
+    public String blobEndpoint() {
         return "http://127.0.0.1:" + port + "/" + ACCOUNT_NAME;
     }
 
-    static AzuriteServer start() {
+    public static AzuriteServer start() {
         try {
             Path installation = install();
             Path workspace = Files.createTempDirectory("pondhouse-azurite-");
@@ -253,7 +253,7 @@ final class AzuriteServer implements AutoCloseable {
     }
 
     /** A container name no other test uses. */
-    static String uniqueContainerName() {
+    public static String uniqueContainerName() {
         return "test-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     }
 }
