@@ -50,6 +50,11 @@ public final class TestServer {
 
     /** A server of its own (caller closes it), with extra configuration, e.g. {@code query.timeout}. */
     public static TestServer start(Map<String, String> overrides) {
+        return start(Optional.empty(), overrides);
+    }
+
+    /** A server of its own (caller closes it), configured by a YAML file and then {@code overrides}. */
+    public static TestServer start(Optional<Path> configFile, Map<String, String> overrides) {
         try {
             Path lake = sharedLake();
             Map<String, String> settings = new LinkedHashMap<>();
@@ -59,7 +64,7 @@ public final class TestServer {
             settings.put("lake.default-schema", "tpch");
             settings.put("engine.threads", "2");
             settings.putAll(overrides);
-            ServerConfig config = new ConfigLoader().load(Optional.empty(), Map.of(), settings);
+            ServerConfig config = new ConfigLoader().load(configFile, Map.of(), settings);
             PasswordHasher hasher = new PasswordHasher();
             String users = "[users]\n"
                     + USER + " = \"" + hasher.hash(PASSWORD.toCharArray()) + "\", reader\n"
