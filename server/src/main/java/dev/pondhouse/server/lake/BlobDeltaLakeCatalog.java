@@ -22,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,25 +97,24 @@ public final class BlobDeltaLakeCatalog implements LakeCatalog {
         } catch (BlobStoreException e) {
             throw new IOException("the lake's folders in " + store + " cannot be listed: " + e.getMessage(), e);
         }
-        Map<String, TableVersion> wanted = new LinkedHashMap<>();
         for (LakeFolders.TableFolder<String> folder : folders) {
             String name = folder.qualifiedName();
             Optional<TableVersion> previous = served.served(name);
             LogListing log = logs.get(folder.folder());
             if (log.failure().isPresent()) {
                 problems.add(unreadableProblem(name, log.failure().get().getMessage(), previous));
-                previous.ifPresent(version -> wanted.put(name, version));
+                previous.ifPresent(version -> served.want(name, version));
                 continue;
             }
             long newest = log.newestVersion();
             if (previous.isPresent() && previous.get().version().equals(Long.toString(newest))) {
-                wanted.put(name, previous.get());
+                served.want(name, previous.get());
                 continue;
             }
             Unreadable known = unreadable.get(name);
             if (known != null && known.newestVersion() == newest) {
                 problems.add(unreadableProblem(name, known.reason(), previous));
-                previous.ifPresent(version -> wanted.put(name, version));
+                previous.ifPresent(version -> served.want(name, version));
                 continue;
             }
             unreadable.remove(name);
@@ -127,19 +125,19 @@ public final class BlobDeltaLakeCatalog implements LakeCatalog {
                     unreadable.put(name, new Unreadable(newest, "it has no data files yet"));
                     continue;
                 }
-                wanted.put(name, version(folder, latest.get()));
+                served.want(name, version(folder, latest.get()));
             } catch (BlobStoreException | UncheckedIOException e) {
                 // Storage trouble: read the log again at the next refresh.
                 problems.add(unreadableProblem(name, e.getMessage(), previous));
-                previous.ifPresent(version -> wanted.put(name, version));
+                previous.ifPresent(version -> served.want(name, version));
             } catch (DeltaLogException | InvalidDataFileException e) {
                 problems.add(unreadableProblem(name, e.getMessage(), previous));
-                previous.ifPresent(version -> wanted.put(name, version));
+                previous.ifPresent(version -> served.want(name, version));
                 unreadable.put(name, new Unreadable(newest, e.getMessage()));
             }
         }
         unreadable.keySet().retainAll(folders.stream().map(LakeFolders.TableFolder::qualifiedName).toList());
-        List<LakeTable> tables = served.serve(wanted, problems);
+        List<LakeTable> tables = served.serve(problems);
         return new Listing(tables, problems);
     }
 

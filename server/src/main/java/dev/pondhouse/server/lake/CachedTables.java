@@ -58,6 +58,8 @@ final class CachedTables {
     private final DiskCache cache;
     private final String ownerPrefix;
     private final Map<String, TableVersion> served = new HashMap<>();
+    private final Map<String, TableVersion> wanted = new LinkedHashMap<>();
+    private final Map<String, List<CompletableFuture<Path>>> fetches = new HashMap<>();
 
     CachedTables(DiskCache cache, String ownerPrefix) {
         this.cache = requireNonNull(cache, "cache is null");
@@ -75,23 +77,28 @@ final class CachedTables {
     }
 
     /**
-     * Serves {@code wanted}: for each table, the version it should have now (a new one, or the one
-     * served before when the new one cannot be read). Every file of every wanted version is fetched,
-     * in parallel; a table whose files all arrive is served at its wanted version, one whose files do
-     * not keeps the version served before, if that one's files are still intact, and is reported.
-     * Tables not wanted any more are dropped and their files unpinned.
-     *
-     * @return the tables to serve, in the order of {@code wanted}
+     * Wants {@code version} of a table served: pins its files and starts fetching them right away, so
+     * downloads run while the catalog still reads other tables' logs. The version is served, or not,
+     * by the next {@link #serve}.
      */
-    List<LakeTable> serve(Map<String, TableVersion> wanted, List<String> problems) {
-        Map<String, List<CompletableFuture<Path>>> fetches = new LinkedHashMap<>();
-        for (Map.Entry<String, TableVersion> table : wanted.entrySet()) {
-            TableVersion version = table.getValue();
-            Set<CacheKey> pinned = version.keys();
-            served(table.getKey()).ifPresent(previous -> pinned.addAll(previous.keys()));
-            cache.pin(ownerPrefix + table.getKey(), pinned); // pinned before fetched: nothing evicts them meanwhile
-            fetches.put(table.getKey(), fetchAll(version));
-        }
+    void want(String qualifiedName, TableVersion version) {
+        Set<CacheKey> pinned = version.keys();
+        served(qualifiedName).ifPresent(previous -> pinned.addAll(previous.keys()));
+        cache.pin(ownerPrefix + qualifiedName, pinned); // pinned before fetched: nothing evicts them meanwhile
+        wanted.put(qualifiedName, version);
+        fetches.put(qualifiedName, fetchAll(version));
+    }
+
+    /**
+     * Serves the tables wanted since the last call: each at the version it should have now (a new
+     * one, or the one served before when the new one cannot be read). A table whose files all
+     * arrived is served at that version; one whose files did not keeps the version served before, if
+     * that one's files are still intact, and is reported. Tables not wanted this time are dropped and
+     * their files unpinned.
+     *
+     * @return the tables to serve, in the order they were wanted
+     */
+    List<LakeTable> serve(List<String> problems) {
         List<LakeTable> tables = new ArrayList<>();
         for (Map.Entry<String, TableVersion> table : wanted.entrySet()) {
             String name = table.getKey();
@@ -119,6 +126,8 @@ final class CachedTables {
                 drop(name);
             }
         }
+        wanted.clear();
+        fetches.clear();
         cache.evict();
         return tables;
     }

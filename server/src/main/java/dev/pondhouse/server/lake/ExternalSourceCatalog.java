@@ -16,10 +16,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -73,21 +71,20 @@ public final class ExternalSourceCatalog implements LakeCatalog {
         String name = schema + "." + table;
         List<String> problems = new ArrayList<>();
         Optional<TableVersion> previous = served.served(name);
-        Map<String, TableVersion> wanted = new LinkedHashMap<>();
         try {
             List<BlobEntry> files = store.list(prefix).stream().filter(this::isDataFile).toList();
             if (files.isEmpty()) {
                 problems.add("external source " + name + " has no " + format.name().toLowerCase(Locale.ROOT)
                         + " files under '" + prefix + "' in " + store + "; not served");
             } else {
-                wanted.put(name, version(files));
+                served.want(name, version(files));
             }
         } catch (BlobStoreException e) {
             problems.add("external source " + name + " cannot be listed: " + e.getMessage()
                     + (previous.isPresent() ? "; still serving the files listed before" : "; not served"));
-            previous.ifPresent(version -> wanted.put(name, version));
+            previous.ifPresent(version -> served.want(name, version));
         }
-        return new Listing(served.serve(wanted, problems), problems);
+        return new Listing(served.serve(problems), problems);
     }
 
     private boolean isDataFile(BlobEntry entry) {

@@ -44,7 +44,9 @@ public final class AzuriteServer implements AutoCloseable {
     public static final String ACCOUNT_KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static final Path PACKAGE_FOLDER = Path.of("src", "test", "azurite");
+    /** Where the pinned package files are: relative to the server module (tests) or the repository (programs). */
+    private static final Path PACKAGE_FOLDER = Files.isDirectory(Path.of("src", "test", "azurite"))
+            ? Path.of("src", "test", "azurite") : Path.of("server", "src", "test", "azurite");
     private static final String ENTRY_POINT = "node_modules/azurite/dist/src/blob/main.js";
     private static final long START_TIMEOUT_MILLIS = 60_000;
     private static final long INSTALL_TIMEOUT_MINUTES = 10;
