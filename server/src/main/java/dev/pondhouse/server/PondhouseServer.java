@@ -10,10 +10,23 @@ import dev.pondhouse.server.engine.ViewPublisher;
 import dev.pondhouse.server.flight.BearerTokenAuthenticator;
 import dev.pondhouse.server.flight.FlightSqlServer;
 import dev.pondhouse.server.flight.PondhouseFlightSqlProducer;
+import dev.pondhouse.server.config.ServerConfig.AzureSection;
+import dev.pondhouse.server.config.ServerConfig.CacheSection;
+import dev.pondhouse.server.config.ServerConfig.LakeSection;
+import dev.pondhouse.server.config.ServerConfig.SourceSection;
+import dev.pondhouse.server.engine.RefreshBackOff;
+import dev.pondhouse.server.lake.BlobDeltaLakeCatalog;
 import dev.pondhouse.server.lake.DeltaLakeCatalog;
+import dev.pondhouse.server.lake.ExternalSourceCatalog;
 import dev.pondhouse.server.lake.FolderLakeCatalog;
 import dev.pondhouse.server.lake.LakeCatalog;
+import dev.pondhouse.server.lake.LakeTable;
 import dev.pondhouse.server.lake.UnionLakeCatalog;
+import dev.pondhouse.server.lake.blob.AzureBlobStore;
+import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.LocalBlobStore;
+import dev.pondhouse.server.lake.cache.DiskCache;
+import dev.pondhouse.server.lake.delta.DuckDbCheckpointReader;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.SessionControl;
@@ -21,6 +34,7 @@ import dev.pondhouse.server.query.SessionRegistry;
 import dev.pondhouse.server.query.metadata.DuckDbArrowTypes;
 import dev.pondhouse.server.query.metadata.ServerFeatures;
 import dev.pondhouse.server.query.metadata.ServerSqlInfo;
+import java.io.IOException;
 import java.nio.file.Path;
 import dev.pondhouse.security.AuthenticatedUser;
 import dev.pondhouse.security.rules.RuleFileWatcher;
@@ -31,10 +45,12 @@ import dev.pondhouse.server.query.access.AccessRuleChecker;
 import dev.pondhouse.server.query.guard.StatementGuard;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,12 +60,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the server together by hand and starts and stops its parts in order: engine, lake views,
- * query service, Flight endpoint; stopping runs in reverse, letting running queries finish for a
- * grace period first.
+ * Wires the server together by hand and starts and stops its parts in order: disk cache (when
+ * files come from a blob store), engine, lake views, query service, Flight endpoint; stopping runs
+ * in reverse, letting running queries finish for a grace period first. The lake is refreshed every
+ * {@code lake.refresh-interval}, backing off while refreshes fail ({@link RefreshBackOff}).
  */
 public final class PondhouseServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PondhouseServer.class);
+    /** The longest wait between lake refreshes while they fail. */
+    private static final Duration MAX_REFRESH_BACK_OFF = Duration.ofMinutes(5);
 
     private final ServerConfig config;
     private final UserAuthenticator users;
@@ -83,7 +102,22 @@ public final class PondhouseServer implements AutoCloseable {
                 started.push(() -> deleteRecursively(spill));
             }
             DuckDbInterrupts.check();
-            QueryEngine engine = new QueryEngine(config.engine(), config.lake(), spill);
+            LakeSection lakeConfig = config.lake();
+            Optional<DiskCache> cache = Optional.empty();
+            if (lakeConfig.inAzure() || !lakeConfig.sources().isEmpty()) {
+                CacheSection cacheConfig = config.cache();
+                DiskCache diskCache = new DiskCache(cacheConfig.directory(), cacheConfig.maxSizeBytes(),
+                        cacheConfig.downloadThreads(), cacheConfig.gracePeriod(), Clock.systemUTC());
+                diskCache.start();
+                started.push(diskCache);
+                cache = Optional.of(diskCache);
+            }
+            List<Path> readable = new ArrayList<>();
+            if (!lakeConfig.inAzure()) {
+                readable.add(lakeConfig.root());
+            }
+            cache.ifPresent(present -> readable.add(present.directory()));
+            QueryEngine engine = new QueryEngine(config.engine(), lakeConfig, readable, spill);
             engine.start();
             started.push(engine);
 
@@ -91,10 +125,7 @@ public final class PondhouseServer implements AutoCloseable {
             auditLog.start();
             started.push(auditLog);
 
-            LakeCatalog lake = new UnionLakeCatalog(List.of(
-                    new DeltaLakeCatalog(config.lake().root(), new CommitFileFormat(), spill.resolve("checkpoints")),
-                    new FolderLakeCatalog(config.lake().root())));
-            ViewPublisher views = new ViewPublisher(engine, lake);
+            ViewPublisher views = new ViewPublisher(engine, lakeCatalog(lakeConfig, cache, spill));
             views.refresh();
 
             StatementGuard guard = new StatementGuard();
@@ -132,16 +163,72 @@ public final class PondhouseServer implements AutoCloseable {
             maintenance.scheduleWithFixedDelay(() -> runQuietly("session eviction", sessions::evictIdle), 10, 10, TimeUnit.SECONDS);
             maintenance.scheduleWithFixedDelay(() -> runQuietly("token eviction", authenticator::evictExpired), 60, 60,
                     TimeUnit.SECONDS);
-            long refresh = config.lake().refreshInterval().toMillis();
-            if (refresh > 0) {
-                maintenance.scheduleWithFixedDelay(() -> runQuietly("lake refresh", views::refresh), refresh, refresh,
-                        TimeUnit.MILLISECONDS);
+            Duration refresh = config.lake().refreshInterval();
+            if (!refresh.isZero()) {
+                RefreshBackOff backOff = new RefreshBackOff(refresh, MAX_REFRESH_BACK_OFF);
+                scheduleRefresh(views, backOff, refresh);
             }
             log.info("Flight SQL listening on {}:{} ({}), {} table(s) served", config.flight().host(), flight.port(),
                     config.flight().tls() ? "TLS" : "plaintext", views.servedTables().size());
         } catch (Exception e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * The lake's catalogs: a local lake folder served in place (Delta tables and plain Parquet
+     * folders), or the Delta tables of an Azure container served from the cache; then the external
+     * sources, from the cache.
+     */
+    private static LakeCatalog lakeCatalog(LakeSection lake, Optional<DiskCache> cache, Path spill) throws IOException {
+        CommitFileFormat format = new CommitFileFormat();
+        List<LakeCatalog> catalogs = new ArrayList<>();
+        if (lake.inAzure()) {
+            AzureSection azure = lake.azure();
+            String container = azure.container().orElseThrow();
+            BlobStore store = AzureBlobStore.fromConfig(azure.storeConfig(container));
+            catalogs.add(new BlobDeltaLakeCatalog(store, azure.prefix(), cache.orElseThrow(), "lake", format,
+                    new DuckDbCheckpointReader(store, spill.resolve("checkpoints"), format)));
+            log.info("lake: Delta tables in Azure container {} under '{}' at {}, signing in with {}; cached in {}",
+                    container, azure.prefix(), azure.blobEndpoint().orElse("the connection string's endpoint"),
+                    azure.authenticationName(), cache.orElseThrow().directory());
+        } else {
+            catalogs.add(new DeltaLakeCatalog(lake.root(), format, spill.resolve("checkpoints")));
+            catalogs.add(new FolderLakeCatalog(lake.root()));
+        }
+        for (SourceSection source : lake.sources()) {
+            BlobStore store = source.azure()
+                    ? AzureBlobStore.fromConfig(lake.azure().storeConfig(source.container()
+                            .or(() -> lake.azure().container()).orElseThrow()))
+                    : new LocalBlobStore(source.path().orElseThrow());
+            LakeTable.Format sourceFormat = source.format().equals(SourceSection.CSV) ? LakeTable.Format.CSV : LakeTable.Format.PARQUET;
+            catalogs.add(new ExternalSourceCatalog(source.schema(), source.table(), store, source.prefix(), sourceFormat,
+                    cache.orElseThrow()));
+        }
+        return new UnionLakeCatalog(catalogs);
+    }
+
+    /** Runs the lake refresh after {@code delay}, then again after the delay the back-off gives. */
+    private void scheduleRefresh(ViewPublisher views, RefreshBackOff backOff, Duration delay) {
+        try {
+            maintenance.schedule(() -> {
+                boolean succeeded;
+                try {
+                    views.refresh();
+                    succeeded = true;
+                    if (backOff.consecutiveFailures() > 0) {
+                        log.info("lake refresh works again after {} failure(s)", backOff.consecutiveFailures());
+                    }
+                } catch (Exception e) {
+                    succeeded = false;
+                    log.warn("lake refresh failed ({} in a row); the tables stay as they were served: {}",
+                            backOff.consecutiveFailures() + 1, e.getMessage(), e);
+                }
+                scheduleRefresh(views, backOff, backOff.next(succeeded));
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Stopping: no more refreshes.
         }
     }
 

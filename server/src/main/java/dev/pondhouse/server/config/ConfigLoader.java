@@ -24,6 +24,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -37,10 +38,18 @@ import java.util.stream.Collectors;
  * ({@code PONDHOUSE_<SECTION>_<KEY>}, e.g. {@code PONDHOUSE_FLIGHT_PORT}), then command-line
  * overrides, each later source winning. Strict: an unknown key or a bad value is a
  * {@link ConfigException} that names the key, the value and the reason.
+ *
+ * <p>Nested sections ({@code lake.azure}) are keys of three parts: {@code --set
+ * lake.azure.container=lake}, {@code PONDHOUSE_LAKE_AZURE_CONTAINER}. Secrets
+ * ({@link ServerConfig.AzureSection#SECRET_KEYS}) are read only from the environment; in the file
+ * or in {@code --set} (visible in process listings) they are refused, and their {@code *-file}
+ * keys are the alternative.
  */
 public final class ConfigLoader {
     private static final String ENVIRONMENT_PREFIX = "PONDHOUSE_";
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    /** Sections nested in a section: environment variables name them with {@code _} like any key. */
+    private static final Map<String, List<String>> NESTED_SECTIONS = Map.of("lake", List.of("azure"));
 
     private final ObjectMapper yaml;
 
@@ -68,16 +77,21 @@ public final class ConfigLoader {
         if (file.isPresent()) {
             source = file.get().toString();
             tree = readFile(file.get());
+            refuseSecrets(tree, "configuration file " + file.get());
         }
         for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
             if (variable.getKey().startsWith(ENVIRONMENT_PREFIX)) {
-                String key = variable.getKey().substring(ENVIRONMENT_PREFIX.length())
-                        .toLowerCase(Locale.ROOT).replaceFirst("_", ".").replace('_', '-');
+                String key = nest(variable.getKey().substring(ENVIRONMENT_PREFIX.length())
+                        .toLowerCase(Locale.ROOT).replaceFirst("_", ".").replace('_', '-'));
                 set(tree, key, variable.getValue(), "environment variable " + variable.getKey());
             }
         }
         for (Map.Entry<String, String> override : overrides.entrySet()) {
-            set(tree, override.getKey(), override.getValue(), "option --" + override.getKey());
+            String origin = "option --set " + override.getKey();
+            ObjectNode single = JsonNodeFactory.instance.objectNode();
+            set(single, override.getKey(), "", origin);
+            refuseSecrets(single, origin);
+            set(tree, override.getKey(), override.getValue(), origin);
         }
         try {
             return yaml.treeToValue(tree, ServerConfig.class);
@@ -108,17 +122,51 @@ public final class ConfigLoader {
     }
 
     private static void set(ObjectNode tree, String dottedKey, String value, String origin) {
-        String[] parts = dottedKey.split("\\.");
-        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            throw new ConfigException(origin + ": '" + dottedKey + "' is not a key of the form section.key");
+        String[] parts = dottedKey.split("\\.", -1);
+        boolean nested = parts.length == 3 && NESTED_SECTIONS.getOrDefault(parts[0], List.of()).contains(parts[1]);
+        if ((parts.length != 2 && !nested) || List.of(parts).contains("")) {
+            throw new ConfigException(origin + ": '" + dottedKey + "' is not a key of the form section.key"
+                    + " (or section.subsection.key)");
         }
-        JsonNode section = tree.get(parts[0]);
-        if (section == null || section.isNull()) {
-            section = tree.putObject(parts[0]);
-        } else if (!(section instanceof ObjectNode)) {
-            throw new ConfigException(origin + ": section '" + parts[0] + "' is not a mapping");
+        ObjectNode section = tree;
+        for (int index = 0; index < parts.length - 1; index++) {
+            JsonNode child = section.get(parts[index]);
+            if (child == null || child.isNull()) {
+                child = section.putObject(parts[index]);
+            } else if (!(child instanceof ObjectNode)) {
+                throw new ConfigException(origin + ": section '" + parts[index] + "' is not a mapping");
+            }
+            section = (ObjectNode) child;
         }
-        ((ObjectNode) section).put(parts[1], value);
+        section.put(parts[parts.length - 1], value);
+    }
+
+    /** {@code lake.azure-container} (from {@code PONDHOUSE_LAKE_AZURE_CONTAINER}) becomes {@code lake.azure.container}. */
+    private static String nest(String key) {
+        int dot = key.indexOf('.');
+        if (dot < 0) {
+            return key;
+        }
+        String section = key.substring(0, dot);
+        String rest = key.substring(dot + 1);
+        for (String nested : NESTED_SECTIONS.getOrDefault(section, List.of())) {
+            if (rest.startsWith(nested + "-")) {
+                return section + "." + nested + "." + rest.substring(nested.length() + 1);
+            }
+        }
+        return key;
+    }
+
+    private static void refuseSecrets(ObjectNode tree, String origin) {
+        JsonNode azure = tree.path("lake").path("azure");
+        for (String key : ServerConfig.AzureSection.SECRET_KEYS) {
+            if (azure.has(key)) {
+                String variable = ENVIRONMENT_PREFIX + ("lake_azure_" + key).toUpperCase(Locale.ROOT).replace('-', '_');
+                throw new ConfigException(origin + ": lake.azure." + key + " is a secret and is not read from here;"
+                        + " set the environment variable " + variable + ", or put it in a file named by lake.azure."
+                        + key + "-file");
+            }
+        }
     }
 
     private static ConfigException describe(String source, Exception error) {

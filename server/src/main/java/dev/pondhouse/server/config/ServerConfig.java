@@ -3,9 +3,17 @@ package dev.pondhouse.server.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.audit.JsonLinesAuditLog.StatementLogging;
+import dev.pondhouse.server.lake.blob.AzureBlobStoreConfig;
+import dev.pondhouse.server.lake.blob.BlobName;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole server configuration, one record per section. Every key has a default (see the
@@ -18,7 +26,8 @@ public record ServerConfig(
         QuerySection query,
         SessionSection sessions,
         AuthSection auth,
-        AuditSection audit) {
+        AuditSection audit,
+        CacheSection cache) {
 
     public ServerConfig {
         flight = flight == null ? FlightSection.defaults() : flight;
@@ -28,10 +37,11 @@ public record ServerConfig(
         sessions = sessions == null ? SessionSection.defaults() : sessions;
         auth = auth == null ? AuthSection.defaults() : auth;
         audit = audit == null ? AuditSection.defaults() : audit;
+        cache = cache == null ? CacheSection.defaults() : cache;
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null);
     }
 
     /** Where clients connect. */
@@ -71,23 +81,305 @@ public record ServerConfig(
         }
     }
 
-    /** The lake: a folder of {@code <schema>/<table>/} Parquet tables, served under one catalog name. */
-    public record LakeSection(Path root, String catalog, String defaultSchema, Duration refreshInterval) {
+    /**
+     * The lake: a local folder of {@code <schema>/<table>/} tables served in place ({@code store:
+     * local}), or an Azure container of Delta tables served from the disk cache ({@code store:
+     * azure}); plus external read-only sources; served under one catalog name.
+     */
+    public record LakeSection(Path root, String catalog, String defaultSchema, Duration refreshInterval, String store,
+            AzureSection azure, List<SourceSection> sources) {
+        public static final String LOCAL = "local";
+        public static final String AZURE = "azure";
+
         public LakeSection {
             root = root == null ? Path.of("pondhouse-data") : root;
             catalog = catalog == null ? "pondhouse" : catalog;
             defaultSchema = defaultSchema == null ? "main" : defaultSchema;
             refreshInterval = refreshInterval == null ? Duration.ofSeconds(30) : refreshInterval;
+            store = store == null ? LOCAL : store;
+            azure = azure == null ? AzureSection.defaults() : azure;
+            sources = sources == null ? List.of() : List.copyOf(sources);
             requireIdentifier("lake.catalog", catalog);
             requireIdentifier("lake.default-schema", defaultSchema);
             if (refreshInterval.isNegative()) {
                 throw new IllegalArgumentException("lake.refresh-interval must not be negative (0 turns polling off)");
             }
+            if (!store.equals(LOCAL) && !store.equals(AZURE)) {
+                throw new IllegalArgumentException("lake.store: '" + store + "' is not a store; expected local or azure");
+            }
+            if (store.equals(AZURE)) {
+                if (azure.container().isEmpty()) {
+                    throw new IllegalArgumentException("lake.store is azure but lake.azure.container is not set");
+                }
+                azure.requireAccount("lake.store is azure");
+            }
+            Set<String> names = new HashSet<>();
+            for (int index = 0; index < sources.size(); index++) {
+                SourceSection source = sources.get(index);
+                if (!names.add(source.name())) {
+                    throw new IllegalArgumentException("lake.sources: the name " + source.name() + " is used twice");
+                }
+                if (source.azure()) {
+                    azure.requireAccount("lake.sources[" + index + "] (" + source.name() + ") is in Azure");
+                    if (source.container().isEmpty() && azure.container().isEmpty()) {
+                        throw new IllegalArgumentException("lake.sources[" + index + "] (" + source.name()
+                                + "): set its container, or lake.azure.container");
+                    }
+                }
+            }
+        }
+
+        /** A local lake folder with no external sources. */
+        public LakeSection(Path root, String catalog, String defaultSchema, Duration refreshInterval) {
+            this(root, catalog, defaultSchema, refreshInterval, null, null, null);
         }
 
         static LakeSection defaults() {
             return new LakeSection(null, null, null, null);
         }
+
+        public boolean inAzure() {
+            return store.equals(AZURE);
+        }
+    }
+
+    /**
+     * The Azure storage account of {@code lake.store: azure} and of Azure sources, and how to sign in:
+     * a connection string, an account key, a SAS token, or (when none is set) Azure's
+     * {@code DefaultAzureCredential}. Secrets come from the environment or from files (the
+     * {@code *-file} keys), never from the configuration file; {@link #toString()} hides them.
+     */
+    public record AzureSection(Optional<String> account, Optional<String> endpoint, Optional<String> container,
+            String prefix, Optional<String> connectionString, Optional<Path> connectionStringFile,
+            Optional<String> accountKey, Optional<Path> accountKeyFile, Optional<String> sasToken,
+            Optional<Path> sasTokenFile) {
+        /** The keys whose values are secrets: only from the environment, never from the file or --set. */
+        public static final Set<String> SECRET_KEYS = Set.of("connection-string", "account-key", "sas-token");
+
+        public AzureSection {
+            account = orEmpty(account);
+            endpoint = orEmpty(endpoint);
+            container = orEmpty(container);
+            prefix = prefix == null ? "" : prefix;
+            connectionString = orEmpty(connectionString);
+            connectionStringFile = orEmpty(connectionStringFile);
+            accountKey = orEmpty(accountKey);
+            accountKeyFile = orEmpty(accountKeyFile);
+            sasToken = orEmpty(sasToken);
+            sasTokenFile = orEmpty(sasTokenFile);
+            if (!prefix.isEmpty()) {
+                try {
+                    BlobName.requireValidPrefix(prefix);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("lake.azure.prefix: " + e.getMessage());
+                }
+                if (!prefix.endsWith("/")) {
+                    throw new IllegalArgumentException("lake.azure.prefix: '" + prefix + "' must end with '/' (a folder)");
+                }
+            }
+            account.ifPresent(name -> {
+                if (!name.matches("[a-z0-9]{3,24}")) {
+                    throw new IllegalArgumentException("lake.azure.account: '" + name
+                            + "' is not a storage account name (3 to 24 lowercase letters and digits)");
+                }
+            });
+            List<String> credentials = new ArrayList<>();
+            if (connectionString.isPresent() || connectionStringFile.isPresent()) {
+                credentials.add("connection string");
+            }
+            if (accountKey.isPresent() || accountKeyFile.isPresent()) {
+                credentials.add("account key");
+            }
+            if (sasToken.isPresent() || sasTokenFile.isPresent()) {
+                credentials.add("SAS token");
+            }
+            if (credentials.size() > 1) {
+                throw new IllegalArgumentException("lake.azure: choose one way to sign in, found " + String.join(", ", credentials));
+            }
+            requireOne(connectionString, connectionStringFile, "connection-string");
+            requireOne(accountKey, accountKeyFile, "account-key");
+            requireOne(sasToken, sasTokenFile, "sas-token");
+            if ((accountKey.isPresent() || accountKeyFile.isPresent()) && account.isEmpty()) {
+                throw new IllegalArgumentException("lake.azure.account-key needs lake.azure.account (the account's name)");
+            }
+        }
+
+        static AzureSection defaults() {
+            return new AzureSection(null, null, null, null, null, null, null, null, null, null);
+        }
+
+        /** Throws unless the section says which account to use. */
+        void requireAccount(String why) {
+            if (account.isEmpty() && endpoint.isEmpty() && connectionString.isEmpty() && connectionStringFile.isEmpty()) {
+                throw new IllegalArgumentException(why + ": set lake.azure.account (or lake.azure.endpoint, or a"
+                        + " connection string)");
+            }
+        }
+
+        /** The blob endpoint: {@code endpoint}, else {@code https://<account>.blob.core.windows.net}. */
+        public Optional<String> blobEndpoint() {
+            return endpoint.or(() -> account.map(name -> "https://" + name + ".blob.core.windows.net"));
+        }
+
+        /** How to sign in, as {@code DefaultAzureCredential} or the kind of secret; never the secret itself. */
+        public String authenticationName() {
+            if (connectionString.isPresent() || connectionStringFile.isPresent()) {
+                return "connection string";
+            }
+            if (accountKey.isPresent() || accountKeyFile.isPresent()) {
+                return "account key";
+            }
+            if (sasToken.isPresent() || sasTokenFile.isPresent()) {
+                return "SAS token";
+            }
+            return "DefaultAzureCredential";
+        }
+
+        /** The store settings for {@code container}; reads the secret files named here (at start-up, not at load). */
+        public AzureBlobStoreConfig storeConfig(String container) throws IOException {
+            AzureBlobStoreConfig.Authentication authentication;
+            Optional<String> secret;
+            if ((secret = secret(connectionString, connectionStringFile, "connection-string-file")).isPresent()) {
+                authentication = new AzureBlobStoreConfig.Authentication.ConnectionString(secret.get());
+            } else if ((secret = secret(accountKey, accountKeyFile, "account-key-file")).isPresent()) {
+                authentication = new AzureBlobStoreConfig.Authentication.AccountKey(account.orElseThrow(), secret.get());
+            } else if ((secret = secret(sasToken, sasTokenFile, "sas-token-file")).isPresent()) {
+                authentication = new AzureBlobStoreConfig.Authentication.SasToken(secret.get());
+            } else {
+                authentication = new AzureBlobStoreConfig.Authentication.DefaultCredential();
+            }
+            return new AzureBlobStoreConfig(container, blobEndpoint(), authentication, AzureBlobStoreConfig.Retry.DEFAULT);
+        }
+
+        private static Optional<String> secret(Optional<String> value, Optional<Path> file, String fileKey) throws IOException {
+            if (value.isPresent()) {
+                return value;
+            }
+            if (file.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                String content = Files.readString(file.get()).strip();
+                if (content.isEmpty()) {
+                    throw new IOException("lake.azure." + fileKey + ": the file " + file.get() + " is empty");
+                }
+                return Optional.of(content);
+            } catch (IOException e) {
+                throw new IOException("lake.azure." + fileKey + ": cannot read " + file.get() + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static void requireOne(Optional<String> value, Optional<Path> file, String key) {
+            if (value.isPresent() && file.isPresent()) {
+                throw new IllegalArgumentException("lake.azure." + key + " and lake.azure." + key + "-file are both set; choose one");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "AzureSection[account=" + account.orElse("") + ", endpoint=" + endpoint.orElse("")
+                    + ", container=" + container.orElse("") + ", prefix=" + prefix + ", authentication="
+                    + authenticationName() + " (secret hidden)]";
+        }
+    }
+
+    /**
+     * One external read-only source: the Parquet or CSV files below a prefix of a local folder or an
+     * Azure container, served as the table {@code name}.
+     *
+     * @param name {@code schema.table}
+     * @param store {@code local} or {@code azure}; when not set, {@code local} if {@code path} is set, else {@code azure}
+     * @param path the local folder (local sources)
+     * @param container the Azure container (Azure sources; default {@code lake.azure.container})
+     * @param prefix the files' folder in the folder or container, ending with {@code /}; empty for all
+     * @param format {@code parquet} or {@code csv}
+     */
+    public record SourceSection(String name, String store, Optional<Path> path, Optional<String> container, String prefix,
+            String format) {
+        public static final String PARQUET = "parquet";
+        public static final String CSV = "csv";
+
+        public SourceSection {
+            if (name == null) {
+                throw new IllegalArgumentException("lake.sources: every source needs a name (schema.table)");
+            }
+            String[] parts = name.split("\\.", -1);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("lake.sources: the name '" + name + "' is not schema.table");
+            }
+            requireIdentifier("lake.sources name " + name + ": schema", parts[0]);
+            requireIdentifier("lake.sources name " + name + ": table", parts[1]);
+            path = orEmpty(path);
+            container = orEmpty(container);
+            store = store == null ? (path.isPresent() ? LakeSection.LOCAL : LakeSection.AZURE) : store;
+            prefix = prefix == null ? "" : prefix;
+            format = format == null ? PARQUET : format;
+            String where = "lake.sources " + name + ": ";
+            if (!format.equals(PARQUET) && !format.equals(CSV)) {
+                throw new IllegalArgumentException(where + "format '" + format + "' is not parquet or csv");
+            }
+            if (store.equals(LakeSection.LOCAL)) {
+                if (path.isEmpty() || container.isPresent()) {
+                    throw new IllegalArgumentException(where + "a local source needs path and no container");
+                }
+            } else if (store.equals(LakeSection.AZURE)) {
+                if (path.isPresent()) {
+                    throw new IllegalArgumentException(where + "an Azure source has a container and a prefix, not a path");
+                }
+            } else {
+                throw new IllegalArgumentException(where + "store '" + store + "' is not local or azure");
+            }
+            if (!prefix.isEmpty()) {
+                try {
+                    BlobName.requireValidPrefix(prefix);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(where + "prefix: " + e.getMessage());
+                }
+            }
+        }
+
+        public boolean azure() {
+            return store.equals(LakeSection.AZURE);
+        }
+
+        public String schema() {
+            return name.substring(0, name.indexOf('.'));
+        }
+
+        public String table() {
+            return name.substring(name.indexOf('.') + 1);
+        }
+    }
+
+    /** The disk cache of files copied from blob stores (the Azure lake and external sources). */
+    public record CacheSection(Path directory, String maxSize, Integer downloadThreads, Duration gracePeriod) {
+        public CacheSection {
+            directory = directory == null ? Path.of("pondhouse-cache") : directory;
+            maxSize = maxSize == null ? "20GB" : maxSize;
+            downloadThreads = downloadThreads == null ? 4 : downloadThreads;
+            gracePeriod = gracePeriod == null ? Duration.ofMinutes(10) : gracePeriod;
+            if (ByteSize.parse("cache.max-size", maxSize) < 1) {
+                throw new IllegalArgumentException("cache.max-size: " + maxSize + " must be positive");
+            }
+            if (downloadThreads < 1 || downloadThreads > 64) {
+                throw new IllegalArgumentException("cache.download-threads: " + downloadThreads + " must be from 1 to 64");
+            }
+            if (gracePeriod.isNegative()) {
+                throw new IllegalArgumentException("cache.grace-period must not be negative");
+            }
+        }
+
+        static CacheSection defaults() {
+            return new CacheSection(null, null, null, null);
+        }
+
+        public long maxSizeBytes() {
+            return ByteSize.parse("cache.max-size", maxSize);
+        }
+    }
+
+    private static <T> Optional<T> orEmpty(Optional<T> value) {
+        return value == null ? Optional.empty() : value;
     }
 
     /** The query DuckDB instance. */

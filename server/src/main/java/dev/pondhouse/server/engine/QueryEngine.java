@@ -36,14 +36,29 @@ public final class QueryEngine implements AutoCloseable {
 
     private final EngineSection settings;
     private final LakeSection lake;
+    private final List<Path> readableDirectories;
     private final Path spillDirectory;
 
     // Guarded by this.
     private DuckDBConnection adminConnection;
 
+    /** An engine whose views read files below the lake root, served in place. */
     public QueryEngine(EngineSection settings, LakeSection lake, Path defaultSpillDirectory) {
+        this(settings, lake, List.of(requireNonNull(lake, "lake is null").root()), defaultSpillDirectory);
+    }
+
+    /**
+     * @param readableDirectories the folders the views' files are in (the lake root when files are
+     *     served in place, the cache folder when they are copied from a blob store); DuckDB may read
+     *     files below these and the spill directory only
+     */
+    public QueryEngine(EngineSection settings, LakeSection lake, List<Path> readableDirectories, Path defaultSpillDirectory) {
         this.settings = requireNonNull(settings, "settings is null");
         this.lake = requireNonNull(lake, "lake is null");
+        this.readableDirectories = List.copyOf(readableDirectories);
+        if (this.readableDirectories.isEmpty()) {
+            throw new IllegalArgumentException("at least one readable directory is needed");
+        }
         this.spillDirectory = settings.spillDirectory().orElse(requireNonNull(defaultSpillDirectory, "defaultSpillDirectory is null"));
     }
 
@@ -52,7 +67,9 @@ public final class QueryEngine implements AutoCloseable {
             throw new IllegalStateException("query engine already started");
         }
         Files.createDirectories(spillDirectory);
-        Files.createDirectories(lake.root());
+        for (Path directory : readableDirectories) {
+            Files.createDirectories(directory);
+        }
         Properties properties = new Properties();
         properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
         DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
@@ -79,15 +96,17 @@ public final class QueryEngine implements AutoCloseable {
         }
         Map<String, String> expected = new LinkedHashMap<>();
         List<String> commands = new ArrayList<>();
-        String lakeDirectory = directoryPrefix(lake.root());
-        String spill = directoryPrefix(spillDirectory);
+        List<String> allowed = new ArrayList<>();
+        for (Path directory : readableDirectories) {
+            allowed.add(SqlIdentifiers.literal(directoryPrefix(directory)));
+        }
+        allowed.add(SqlIdentifiers.literal(directoryPrefix(spillDirectory)));
         commands.add("SET threads = " + settings.threads());
         expected.put("threads", Integer.toString(settings.threads()));
         commands.add("SET memory_limit = " + SqlIdentifiers.literal(settings.memoryLimit()));
         commands.add("SET temp_directory = " + SqlIdentifiers.literal(spillDirectory.toAbsolutePath().toString()));
         commands.add("SET max_temp_directory_size = " + SqlIdentifiers.literal(settings.spillLimit()));
-        commands.add("SET allowed_directories = [" + SqlIdentifiers.literal(lakeDirectory) + ", "
-                + SqlIdentifiers.literal(spill) + "]");
+        commands.add("SET allowed_directories = [" + String.join(", ", allowed) + "]");
         commands.add("SET autoinstall_known_extensions = false");
         expected.put("autoinstall_known_extensions", "false");
         commands.add("SET autoload_known_extensions = false");

@@ -92,7 +92,8 @@ public final class ViewPublisher {
                 .map(Path::toString)
                 .map(SqlIdentifiers::literal)
                 .collect(Collectors.joining(", ", "[", "]"));
-        return "CREATE OR REPLACE VIEW " + viewName(table) + " AS SELECT * FROM read_parquet(" + files
+        String reader = table.format() == LakeTable.Format.CSV ? "read_csv" : "read_parquet";
+        return "CREATE OR REPLACE VIEW " + viewName(table) + " AS SELECT * FROM " + reader + "(" + files
                 + ", hive_partitioning = " + table.hivePartitioned() + ")";
     }
 }

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A lake that is a local folder of Delta tables: {@code <root>/<schema>/<table>/} with a
@@ -54,8 +53,6 @@ import java.util.regex.Pattern;
  * afresh. The constructor does no I/O.
  */
 public final class DeltaLakeCatalog implements LakeCatalog {
-    private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.*", Pattern.DOTALL);
-
     private final Path root;
     private final LocalBlobStore store;
     private final CommitFileFormat format;
@@ -78,13 +75,13 @@ public final class DeltaLakeCatalog implements LakeCatalog {
     public Listing tables() throws IOException {
         List<LakeTable> tables = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (LakeFolders.TableFolder folder : LakeFolders.tableFolders(root,
+        for (LakeFolders.TableFolder<Path> folder : LakeFolders.tableFolders(root,
                 tableFolder -> Files.isDirectory(tableFolder.resolve(DeltaLog.LOG_FOLDER)), problems)) {
             String name = folder.schema() + "." + folder.table();
             try {
                 readTable(folder.schema(), folder.table(), folder.folder()).ifPresentOrElse(tables::add,
                         () -> problems.add("Delta table " + name + " has no data files yet; not served"));
-            } catch (DeltaLogException | BlobStoreException | UncheckedIOException | InvalidDataFileException e) {
+            } catch (DeltaLogException | BlobStoreException | UncheckedIOException | DeltaDataFiles.InvalidDataFileException e) {
                 problems.add("Delta table " + name + " cannot be read: " + e.getMessage());
             }
         }
@@ -109,33 +106,22 @@ public final class DeltaLakeCatalog implements LakeCatalog {
 
     /** The local file of a decoded {@code add} path, which must be relative and stay inside the table folder. */
     private static Path dataFile(Path tableFolder, String path, long version) {
+        DeltaDataFiles.requireRelative(path, version);
         String where = " at version " + version;
-        if (URI_SCHEME.matcher(path).matches() || path.startsWith("/") || path.startsWith("\\")) {
-            throw new InvalidDataFileException("data file " + path + where + " is absolute; only paths inside the table"
-                    + " folder are supported");
-        }
         Path relative;
         try {
             relative = Path.of(path);
         } catch (InvalidPathException e) {
-            throw new InvalidDataFileException("data file " + path + where + " is not a valid local path: " + e.getReason());
+            throw new DeltaDataFiles.InvalidDataFileException("data file " + path + where + " is not a valid local path: "
+                    + e.getReason());
         }
         Path file = tableFolder.resolve(relative).normalize();
         if (relative.isAbsolute() || !file.startsWith(tableFolder) || file.equals(tableFolder)) {
-            throw new InvalidDataFileException("data file " + path + where + " is outside the table folder");
+            throw new DeltaDataFiles.InvalidDataFileException("data file " + path + where + " is outside the table folder");
         }
         if (!Files.isRegularFile(file)) {
-            throw new InvalidDataFileException("data file " + path + where + " is missing");
+            throw new DeltaDataFiles.InvalidDataFileException("data file " + path + where + " is missing");
         }
         return file;
-    }
-
-    /** A snapshot names a data file this catalog cannot serve; the message says which and why. */
-    private static final class InvalidDataFileException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        InvalidDataFileException(String message) {
-            super(message);
-        }
     }
 }

@@ -28,7 +28,7 @@ public final class FolderLakeCatalog implements LakeCatalog {
     public Listing tables() throws IOException {
         List<LakeTable> tables = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (LakeFolders.TableFolder folder : LakeFolders.tableFolders(root,
+        for (LakeFolders.TableFolder<Path> folder : LakeFolders.tableFolders(root,
                 tableFolder -> !Files.isDirectory(tableFolder.resolve("_delta_log")), problems)) {
             String name = folder.schema() + "." + folder.table();
             try {

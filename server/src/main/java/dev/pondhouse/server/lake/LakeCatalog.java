@@ -8,8 +8,11 @@ import java.util.List;
  * files of each table's current snapshot; the engine turns them into views.
  *
  * <p>{@link #tables()} may do I/O and may be called repeatedly (polling); each call returns a
- * consistent snapshot of every table it lists. A table it cannot read is left out and reported
- * through the returned list of problems, never by failing the whole lake.
+ * consistent snapshot of every table it lists. A table it cannot read is left out, or kept at the
+ * last version it could read (catalogs that cache, such as {@link BlobDeltaLakeCatalog}), and
+ * reported through the returned list of problems, never by failing the whole lake. It throws only
+ * when the lake as a whole cannot be listed (storage unreachable); the caller then keeps serving
+ * what it served and tries again later.
  */
 public interface LakeCatalog {
     /** The tables of the lake as of now, and the tables that could not be read. */

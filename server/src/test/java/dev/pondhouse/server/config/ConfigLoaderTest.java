@@ -147,4 +147,142 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.parseDuration("0")).isEqualTo(Duration.ZERO);
         assertThat(ConfigLoader.parseDuration("PT15S")).isEqualTo(Duration.ofSeconds(15));
     }
+
+    @Test
+    void theLakeIsALocalFolderServedInPlaceByDefault() {
+        ServerConfig config = loader.load(Optional.empty(), Map.of(), Map.of("flight.plaintext", "true"));
+
+        assertThat(config.lake().inAzure()).isFalse();
+        assertThat(config.lake().sources()).isEmpty();
+        assertThat(config.cache().directory()).isEqualTo(Path.of("pondhouse-cache"));
+        assertThat(config.cache().maxSizeBytes()).isEqualTo(20_000_000_000L);
+        assertThat(config.cache().downloadThreads()).isEqualTo(4);
+        assertThat(config.cache().gracePeriod()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void readsAnAzureLakeWithSourcesAndCacheSettings() throws Exception {
+        ServerConfig config = loader.load(file("""
+                flight:
+                  plaintext: true
+                lake:
+                  store: azure
+                  azure:
+                    account: pondlake
+                    container: lake
+                    prefix: tables/
+                    account-key-file: /run/secrets/key
+                  sources:
+                    - name: sales.raw_orders
+                      prefix: raw/orders/
+                      format: csv
+                    - name: sales.prices
+                      path: /data/prices
+                    - name: sales.other
+                      container: raw
+                cache:
+                  directory: /var/cache/pondhouse
+                  max-size: 50GB
+                  download-threads: 8
+                  grace-period: 2m
+                """), Map.of(), Map.of());
+
+        assertThat(config.lake().inAzure()).isTrue();
+        assertThat(config.lake().azure().blobEndpoint()).hasValue("https://pondlake.blob.core.windows.net");
+        assertThat(config.lake().azure().container()).hasValue("lake");
+        assertThat(config.lake().azure().prefix()).isEqualTo("tables/");
+        assertThat(config.lake().azure().authenticationName()).isEqualTo("account key");
+        assertThat(config.lake().sources()).extracting(ServerConfig.SourceSection::name, ServerConfig.SourceSection::store,
+                ServerConfig.SourceSection::format).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("sales.raw_orders", "azure", "csv"),
+                org.assertj.core.groups.Tuple.tuple("sales.prices", "local", "parquet"),
+                org.assertj.core.groups.Tuple.tuple("sales.other", "azure", "parquet"));
+        assertThat(config.cache().directory()).isEqualTo(Path.of("/var/cache/pondhouse"));
+        assertThat(config.cache().maxSizeBytes()).isEqualTo(50_000_000_000L);
+        assertThat(config.cache().downloadThreads()).isEqualTo(8);
+        assertThat(config.cache().gracePeriod()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void nestedKeysComeFromTheEnvironmentAndTheCommandLine() throws Exception {
+        Path keyFile = folder.resolve("key");
+        Files.writeString(keyFile, "c2VjcmV0\n");
+        ServerConfig config = loader.load(Optional.empty(),
+                Map.of("PONDHOUSE_LAKE_AZURE_ACCOUNT", "pondlake", "PONDHOUSE_LAKE_AZURE_ACCOUNT_KEY_FILE", keyFile.toString(),
+                        "PONDHOUSE_CACHE_MAX_SIZE", "1GB"),
+                Map.of("flight.plaintext", "true", "lake.store", "azure", "lake.azure.container", "lake"));
+
+        assertThat(config.lake().azure().account()).hasValue("pondlake");
+        assertThat(config.lake().azure().container()).hasValue("lake");
+        assertThat(config.cache().maxSizeBytes()).isEqualTo(1_000_000_000L);
+        assertThat(config.lake().azure().storeConfig("lake").authentication())
+                .isEqualTo(new dev.pondhouse.server.lake.blob.AzureBlobStoreConfig.Authentication.AccountKey("pondlake",
+                        "c2VjcmV0"));
+    }
+
+    @Test
+    void secretsAreReadFromTheEnvironmentOnlyAndNeverShown() throws Exception {
+        ServerConfig config = loader.load(Optional.empty(),
+                Map.of("PONDHOUSE_LAKE_AZURE_CONNECTION_STRING", "AccountKey=topsecret"),
+                Map.of("flight.plaintext", "true", "lake.store", "azure", "lake.azure.container", "lake"));
+        assertThat(config.lake().azure().authenticationName()).isEqualTo("connection string");
+        assertThat(config.toString()).doesNotContain("topsecret");
+
+        assertThatThrownBy(() -> loader.load(file("""
+                flight:
+                  plaintext: true
+                lake:
+                  azure:
+                    sas-token: sv=2024&sig=topsecret
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("lake.azure.sas-token is a secret")
+                .hasMessageContaining("PONDHOUSE_LAKE_AZURE_SAS_TOKEN")
+                .hasMessageNotContaining("topsecret");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(),
+                Map.of("flight.plaintext", "true", "lake.azure.account-key", "topsecret")))
+                .hasMessageContaining("lake.azure.account-key is a secret")
+                .hasMessageNotContaining("topsecret");
+    }
+
+    @Test
+    void anAzureLakeNeedsAContainerAnAccountAndOneWayToSignIn() {
+        Map<String, String> base = Map.of("flight.plaintext", "true", "lake.store", "azure");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(), base))
+                .hasMessageContaining("lake.azure.container is not set");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(), with(base, "lake.azure.container", "lake")))
+                .hasMessageContaining("set lake.azure.account");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of("PONDHOUSE_LAKE_AZURE_SAS_TOKEN", "sv=1"),
+                with(base, "lake.azure.account-key-file", "/k")))
+                .hasMessageContaining("choose one way to sign in");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(), with(base, "lake.store", "s3")))
+                .hasMessageContaining("lake.store: 's3' is not a store");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(), with(base, "lake.azure.colour", "blue")))
+                .hasMessageContaining("unknown key 'lake.azure.colour'");
+        ServerConfig defaultCredential = loader.load(Optional.empty(), Map.of(),
+                with(with(base, "lake.azure.container", "lake"), "lake.azure.account", "pondlake"));
+        assertThat(defaultCredential.lake().azure().authenticationName()).isEqualTo("DefaultAzureCredential");
+    }
+
+    @Test
+    void sourcesAreChecked() {
+        assertThatThrownBy(() -> loader.load(file("flight:\n  plaintext: true\nlake:\n  sources:\n"
+                + "    - name: orders\n      path: /x\n"), Map.of(), Map.of()))
+                .hasMessageContaining("'orders' is not schema.table");
+        assertThatThrownBy(() -> loader.load(file("flight:\n  plaintext: true\nlake:\n  sources:\n"
+                + "    - name: s.orders\n      path: /x\n      format: json\n"), Map.of(), Map.of()))
+                .hasMessageContaining("format 'json' is not parquet or csv");
+        assertThatThrownBy(() -> loader.load(file("flight:\n  plaintext: true\nlake:\n  sources:\n"
+                + "    - name: s.orders\n      prefix: raw/\n"), Map.of(), Map.of()))
+                .hasMessageContaining("set lake.azure.account");
+        assertThatThrownBy(() -> loader.load(file("flight:\n  plaintext: true\nlake:\n  sources:\n"
+                + "    - name: s.a\n      path: /x\n    - name: s.a\n      path: /y\n"), Map.of(), Map.of()))
+                .hasMessageContaining("the name s.a is used twice");
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> copy = new java.util.HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
 }

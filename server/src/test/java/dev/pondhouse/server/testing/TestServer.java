@@ -51,7 +51,12 @@ public final class TestServer {
 
     /** A server of its own (caller closes it), with extra configuration, e.g. {@code query.timeout}. */
     public static TestServer start(Map<String, String> overrides) {
-        return start(overrides, Map.of());
+        return start(Optional.empty(), overrides, Map.of());
+    }
+
+    /** A server of its own (caller closes it), configured by a YAML file and then {@code overrides}. */
+    public static TestServer start(Optional<Path> configFile, Map<String, String> overrides) {
+        return start(configFile, overrides, Map.of());
     }
 
     /**
@@ -59,6 +64,11 @@ public final class TestServer {
      * password and roles ({@code "secret", "analyst"}).
      */
     public static TestServer start(Map<String, String> overrides, Map<String, List<String>> extraUsers) {
+        return start(Optional.empty(), overrides, extraUsers);
+    }
+
+    private static TestServer start(Optional<Path> configFile, Map<String, String> overrides,
+            Map<String, List<String>> extraUsers) {
         try {
             Path lake = sharedLake();
             Map<String, String> settings = new LinkedHashMap<>();
@@ -68,7 +78,7 @@ public final class TestServer {
             settings.put("lake.default-schema", "tpch");
             settings.put("engine.threads", "2");
             settings.putAll(overrides);
-            ServerConfig config = new ConfigLoader().load(Optional.empty(), Map.of(), settings);
+            ServerConfig config = new ConfigLoader().load(configFile, Map.of(), settings);
             PasswordHasher hasher = new PasswordHasher();
             String users = "[users]\n"
                     + USER + " = \"" + hasher.hash(PASSWORD.toCharArray()) + "\", reader\n"

@@ -166,6 +166,29 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     @Override
+    public List<String> listFolders(String prefix) {
+        BlobName.requireValidPrefix(prefix);
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a folder prefix is empty or ends with '/': " + prefix);
+        }
+        ListBlobsOptions options = new ListBlobsOptions().setMaxResultsPerPage(5000);
+        if (!prefix.isEmpty()) {
+            options.setPrefix(prefix);
+        }
+        return call(prefix, "list the folders of", Effect.READ, () -> {
+            List<String> folders = new ArrayList<>();
+            for (BlobItem item : container.listBlobsByHierarchy("/", options, null)) {
+                if (Boolean.TRUE.equals(item.isPrefix())) {
+                    String folder = item.getName().substring(prefix.length());
+                    folders.add(folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : folder);
+                }
+            }
+            folders.sort(null);
+            return List.copyOf(folders);
+        });
+    }
+
+    @Override
     public CreateOutcome createIfAbsent(String name, byte[] content) {
         BlobClient blob = blob(name);
         requireNonNull(content, "content is null");

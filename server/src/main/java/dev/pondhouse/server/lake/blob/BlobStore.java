@@ -3,6 +3,7 @@ package dev.pondhouse.server.lake.blob;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Where the lake's files live: a flat namespace of blobs named by relative paths (see
@@ -68,6 +69,31 @@ public interface BlobStore {
      * or may not appear. An empty list, not an error, when nothing matches.
      */
     List<BlobEntry> list(String prefix);
+
+    /**
+     * The names of the sub-folders directly below the folder {@code prefix} ({@code ""} for the
+     * root, else ending with {@code /}): the distinct next segments of the blobs below it that have
+     * a further {@code /}, in lexicographic order, without the prefix and without a trailing
+     * {@code /}. A folder exists only while a blob below it does. Same consistency as {@link #list}.
+     *
+     * <p>The default lists every blob below the prefix; stores that can list one level (Azure's
+     * delimiter listing) override it so discovering a lake's tables does not list its data files.
+     */
+    default List<String> listFolders(String prefix) {
+        BlobName.requireValidPrefix(prefix);
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a folder prefix is empty or ends with '/': " + prefix);
+        }
+        TreeSet<String> folders = new TreeSet<>();
+        for (BlobEntry entry : list(prefix)) {
+            String rest = entry.name().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                folders.add(rest.substring(0, slash));
+            }
+        }
+        return List.copyOf(folders);
+    }
 
     /**
      * Creates the blob with {@code content} if and only if no blob of that name exists: the atomic

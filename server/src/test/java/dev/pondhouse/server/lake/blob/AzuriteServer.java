@@ -40,11 +40,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class AzuriteServer implements AutoCloseable {
     /** The well-known development account of the emulator (public, documented by Microsoft). */
-    static final String ACCOUNT_NAME = "devstoreaccount1";
-    static final String ACCOUNT_KEY =
+    public static final String ACCOUNT_NAME = "devstoreaccount1";
+    public static final String ACCOUNT_KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static final Path PACKAGE_FOLDER = Path.of("src", "test", "azurite");
+    /** Where the pinned package files are: relative to the server module (tests) or the repository (programs). */
+    private static final Path PACKAGE_FOLDER = Files.isDirectory(Path.of("src", "test", "azurite"))
+            ? Path.of("src", "test", "azurite") : Path.of("server", "src", "test", "azurite");
     private static final String ENTRY_POINT = "node_modules/azurite/dist/src/blob/main.js";
     private static final long START_TIMEOUT_MILLIS = 60_000;
     private static final long INSTALL_TIMEOUT_MINUTES = 10;
@@ -82,11 +84,11 @@ public final class AzuriteServer implements AutoCloseable {
                 + ";BlobEndpoint=" + blobEndpoint() + ";";
     }
 
-    String blobEndpoint() {
+    public String blobEndpoint() {
         return "http://127.0.0.1:" + port + "/" + ACCOUNT_NAME;
     }
 
-    static AzuriteServer start() {
+    public static AzuriteServer start() {
         try {
             Path installation = install();
             Path workspace = Files.createTempDirectory("pondhouse-azurite-");

@@ -112,6 +112,24 @@ abstract class BlobStoreContractTest {
     }
 
     @Test
+    void listsTheFoldersOneLevelDown() {
+        BlobStore store = store();
+        List<String> names = List.of("lake/tpch/orders/_delta_log/00000000000000000000.json",
+                "lake/tpch/orders/part-0.parquet", "lake/tpch/lineitem/_delta_log/00000000000000000000.json",
+                "lake/tpch/nation/day=1/x.parquet", "lake/sales/events/x.parquet", "lake/readme.txt",
+                "lake-other/x/y", "top");
+        names.forEach(name -> store.createIfAbsent(name, name.getBytes(UTF_8)));
+
+        assertThat(store.listFolders("")).containsExactly("lake", "lake-other");
+        assertThat(store.listFolders("lake/")).containsExactly("sales", "tpch");
+        assertThat(store.listFolders("lake/tpch/")).containsExactly("lineitem", "nation", "orders");
+        assertThat(store.listFolders("lake/tpch/orders/")).containsExactly("_delta_log");
+        assertThat(store.listFolders("lake/tpch/orders/_delta_log/")).isEmpty();
+        assertThat(store.listFolders("nothing/")).isEmpty();
+        assertThatThrownBy(() -> store.listFolders("lake")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void listedEntriesMatchProperties() {
         BlobStore store = store();
         store.createIfAbsent("x/one", "1".getBytes(UTF_8));

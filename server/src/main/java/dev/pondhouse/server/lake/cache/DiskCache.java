@@ -1,0 +1,448 @@
+package dev.pondhouse.server.lake.cache;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pondhouse.server.error.ErrorKind;
+import dev.pondhouse.server.lake.blob.BlobName;
+import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.BlobStoreException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies of blobs on local disk, for DuckDB to read. A blob's {@link CacheKey} names its file
+ * ({@link #pathOf}); the file appears there only complete and checked.
+ *
+ * <p><b>Fetching.</b> {@link #fetch} downloads a missing file on one of {@code downloadThreads}
+ * threads to a temporary name in the target's folder ({@code .pondhouse-download-<uuid>}), checks
+ * its size against the size the caller expects (the Delta log's {@code add.size}, or the listing's),
+ * records its CRC-32C in a sidecar file ({@link FileCheck}) and then renames it into place
+ * atomically. Concurrent fetches of one file share one download. A size mismatch fails the fetch;
+ * the file is not cached.
+ *
+ * <p><b>Checking on use.</b> Every fetch of a cached file compares a {@code stat} with what was
+ * recorded: a changed size means damage; a changed modified time means something wrote to the file,
+ * so its CRC-32C is computed again. A file found at {@link #start()} (from an earlier run) is
+ * reused when its size matches the sidecar, and its content is checked against the CRC-32C once, at
+ * its first fetch. A damaged file is never returned: it is deleted and downloaded again.
+ *
+ * <p><b>Budget and pins.</b> Callers pin the files a served snapshot references ({@link #pin}), per
+ * owner (a table). When the files on disk, plus downloads under way, exceed {@code maxBytes}, the
+ * least recently used files are deleted, but never a pinned file, never one being downloaded, and
+ * never one used or unpinned less than {@code gracePeriod} ago (running queries may still read it).
+ * Pinned files alone may exceed the budget: they are kept, and a warning says so.
+ *
+ * <p><b>Restart.</b> {@link #start()} deletes unfinished downloads and files without a valid
+ * sidecar, and reuses the rest (see above). Files reused at start count as used at start, so they
+ * are kept for a grace period while the first refresh pins what it serves.
+ *
+ * <p>Thread-safe. The index, the pins, the downloads in flight and the counters are guarded by
+ * this object's monitor; downloads and content checks run outside it, on the download threads.
+ */
+public final class DiskCache implements AutoCloseable {
+    static final String TEMPORARY_PREFIX = BlobName.RESERVED_PREFIX + "download-";
+    static final String SIDECAR_PREFIX = BlobName.RESERVED_PREFIX + "check-";
+
+    private static final Logger log = LoggerFactory.getLogger(DiskCache.class);
+
+    private final Path directory;
+    private final long maxBytes;
+    private final int downloadThreads;
+    private final Duration gracePeriod;
+    private final Clock clock;
+
+    // All guarded by this.
+    private final Map<Path, Entry> entries = new HashMap<>();
+    private final Map<Path, CompletableFuture<Path>> inFlight = new HashMap<>();
+    private final Map<String, Set<Path>> pinsByOwner = new HashMap<>();
+    private final Map<Path, Integer> pinCounts = new HashMap<>();
+    private long totalBytes;
+    private long reservedBytes;
+    private long downloads;
+    private long downloadedBytes;
+    private long hits;
+    private long evictions;
+    private long damagedFiles;
+    private boolean overBudgetReported;
+    private ExecutorService executor;
+
+    /** A cached file as the index knows it. Fields are guarded by the cache's monitor. */
+    private static final class Entry {
+        FileCheck check;
+        /** Whether the content was checked against the CRC-32C in this process. */
+        boolean verified;
+        Instant lastUsed;
+
+        Entry(FileCheck check, boolean verified, Instant lastUsed) {
+            this.check = check;
+            this.verified = verified;
+            this.lastUsed = lastUsed;
+        }
+    }
+
+    /** Counters since start, and what is on disk now. */
+    public record Statistics(int files, long bytes, long downloads, long downloadedBytes, long hits, long evictions,
+            long damagedFiles) {}
+
+    /**
+     * @param directory the cache folder (created at start)
+     * @param maxBytes the size budget of the files in it
+     * @param downloadThreads how many files download at once
+     * @param gracePeriod how long a file stays after its last use or unpinning before it may be evicted
+     * @param clock the time source for use and grace times
+     */
+    public DiskCache(Path directory, long maxBytes, int downloadThreads, Duration gracePeriod, Clock clock) {
+        this.directory = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
+        this.gracePeriod = requireNonNull(gracePeriod, "gracePeriod is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+        }
+        if (downloadThreads < 1) {
+            throw new IllegalArgumentException("downloadThreads must be at least 1: " + downloadThreads);
+        }
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("gracePeriod must not be negative: " + gracePeriod);
+        }
+        this.maxBytes = maxBytes;
+        this.downloadThreads = downloadThreads;
+    }
+
+    /** The cache folder. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** Creates the folder, cleans up after an earlier run and indexes the files it can reuse. */
+    public synchronized void start() throws IOException {
+        if (executor != null) {
+            throw new IllegalStateException("cache already started");
+        }
+        Files.createDirectories(directory);
+        int removed = 0;
+        List<Path> files;
+        try (Stream<Path> paths = Files.walk(directory)) {
+            files = paths.filter(Files::isRegularFile).sorted().toList();
+        }
+        Instant now = clock.instant();
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.startsWith(TEMPORARY_PREFIX)) {
+                Files.deleteIfExists(file);
+                removed++;
+            } else if (name.startsWith(SIDECAR_PREFIX)) {
+                if (!Files.exists(file.resolveSibling(name.substring(SIDECAR_PREFIX.length())))) {
+                    Files.deleteIfExists(file);
+                }
+            } else {
+                Optional<FileCheck> check = FileCheck.readSidecar(file);
+                if (check.isPresent() && Files.size(file) == check.get().size()) {
+                    entries.put(file, new Entry(check.get(), false, now));
+                    totalBytes += check.get().size();
+                } else {
+                    deleteWithSidecar(file);
+                    removed++;
+                }
+            }
+        }
+        AtomicInteger threadNumber = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(downloadThreads, runnable -> {
+            Thread thread = new Thread(runnable, "pondhouse-cache-download-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        log.info("cache {}: {} file(s), {} bytes reused from disk; {} unfinished or unchecked file(s) removed",
+                directory, entries.size(), totalBytes, removed);
+    }
+
+    /** Where the file of {@code key} is (or will be) in the cache. */
+    public Path pathOf(CacheKey key) {
+        return directory.resolve(key.relativePath());
+    }
+
+    /**
+     * The local copy of a blob, downloading it if it is missing or damaged. The future completes with
+     * the file once it is complete, checked and in place, or fails with a {@link CacheException}.
+     *
+     * @param store where the blob is
+     * @param key its cache key (its name in {@code store}, and its version if it is not immutable)
+     * @param expectedSize the size the blob must have
+     */
+    public CompletableFuture<Path> fetch(BlobStore store, CacheKey key, long expectedSize) {
+        requireNonNull(store, "store is null");
+        requireNonNull(key, "key is null");
+        if (expectedSize < 0) {
+            throw new IllegalArgumentException("expectedSize is negative: " + expectedSize);
+        }
+        Path file = pathOf(key);
+        CompletableFuture<Path> result;
+        synchronized (this) {
+            if (executor == null) {
+                throw new IllegalStateException("cache not started (or closed)");
+            }
+            CompletableFuture<Path> running = inFlight.get(file);
+            if (running != null) {
+                return running;
+            }
+            Entry entry = entries.get(file);
+            if (entry != null && entry.verified && entry.check.size() == expectedSize && unchangedOnDisk(file, entry)) {
+                entry.lastUsed = clock.instant();
+                hits++;
+                return CompletableFuture.completedFuture(file);
+            }
+            result = new CompletableFuture<>();
+            inFlight.put(file, result);
+        }
+        executor.execute(() -> {
+            try {
+                Path ready = ensure(store, key, expectedSize, file);
+                finish(file);
+                result.complete(ready);
+            } catch (Throwable e) {
+                finish(file);
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Sets the files {@code owner} (for example a table) needs: they are not evicted while pinned.
+     * Files the owner pinned before and no longer names start their grace period now.
+     */
+    public synchronized void pin(String owner, Collection<CacheKey> keys) {
+        requireNonNull(owner, "owner is null");
+        Set<Path> files = new HashSet<>();
+        for (CacheKey key : keys) {
+            files.add(pathOf(key));
+        }
+        Set<Path> previous = pinsByOwner.getOrDefault(owner, Set.of());
+        for (Path file : files) {
+            if (!previous.contains(file)) {
+                pinCounts.merge(file, 1, Integer::sum);
+            }
+        }
+        Instant now = clock.instant();
+        for (Path file : previous) {
+            if (!files.contains(file) && pinCounts.merge(file, -1, Integer::sum) == 0) {
+                pinCounts.remove(file);
+                Entry entry = entries.get(file);
+                if (entry != null) {
+                    entry.lastUsed = now;
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            pinsByOwner.remove(owner);
+        } else {
+            pinsByOwner.put(owner, Set.copyOf(files));
+        }
+    }
+
+    /** Drops every pin of {@code owner}; its files start their grace period now. */
+    public void unpin(String owner) {
+        pin(owner, List.of());
+    }
+
+    /** Deletes least recently used, unpinned files past their grace period while over the budget. */
+    public synchronized void evict() {
+        makeRoom(0);
+    }
+
+    public synchronized Statistics statistics() {
+        return new Statistics(entries.size(), totalBytes, downloads, downloadedBytes, hits, evictions, damagedFiles);
+    }
+
+    /** Stops the download threads; fetches still running fail. Files stay on disk for the next start. */
+    @Override
+    public void close() {
+        ExecutorService running;
+        List<CompletableFuture<Path>> unfinished;
+        synchronized (this) {
+            running = executor;
+            executor = null;
+            unfinished = new ArrayList<>(inFlight.values());
+        }
+        if (running != null) {
+            running.shutdownNow();
+            CacheException closed = new CacheException(ErrorKind.UNAVAILABLE, "the cache is closing", null);
+            unfinished.forEach(future -> future.completeExceptionally(closed));
+            try {
+                running.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Runs on a download thread: the file checked and in place, downloaded if needed. */
+    private Path ensure(BlobStore store, CacheKey key, long expectedSize, Path file) throws IOException {
+        FileCheck recorded;
+        boolean verified;
+        synchronized (this) {
+            Entry entry = entries.get(file);
+            recorded = entry == null ? null : entry.check;
+            verified = entry != null && entry.verified;
+        }
+        if (recorded != null && recorded.size() == expectedSize) {
+            Optional<BasicFileAttributes> attributes = FileCheck.attributes(file);
+            if (attributes.isPresent() && attributes.get().size() == expectedSize) {
+                boolean unchanged = verified && recorded.matches(attributes.get());
+                if (unchanged || FileCheck.crc32c(file) == recorded.crc32c()) {
+                    FileCheck current = new FileCheck(expectedSize, recorded.crc32c(),
+                            FileCheck.modifiedNanos(attributes.get()));
+                    if (!current.equals(recorded)) {
+                        current.writeSidecar(file); // touched but intact: remember the new time
+                    }
+                    synchronized (this) {
+                        Entry entry = entries.get(file);
+                        entry.check = current;
+                        entry.verified = true;
+                        entry.lastUsed = clock.instant();
+                        hits++;
+                    }
+                    return file;
+                }
+            }
+            log.warn("cache: {} is damaged (size or content differs from the download); fetching it again", file);
+            synchronized (this) {
+                damagedFiles++;
+            }
+        }
+        forget(file);
+        return download(store, key, expectedSize, file);
+    }
+
+    private Path download(BlobStore store, CacheKey key, long expectedSize, Path file) {
+        synchronized (this) {
+            makeRoom(expectedSize);
+            reservedBytes += expectedSize;
+        }
+        Path temporary = file.resolveSibling(TEMPORARY_PREFIX + UUID.randomUUID());
+        try {
+            Files.createDirectories(file.getParent());
+            long written = store.download(key.blobName(), temporary);
+            long onDisk = Files.size(temporary);
+            if (written != expectedSize || onDisk != expectedSize) {
+                throw new CacheException(ErrorKind.INTERNAL, "blob " + key.blobName() + " has " + onDisk
+                        + " bytes, but " + expectedSize + " were expected; it is not served", null);
+            }
+            long crc = FileCheck.crc32c(temporary);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            FileCheck check = new FileCheck(expectedSize, crc, FileCheck.modifiedNanos(attributes));
+            try {
+                check.writeSidecar(file);
+            } catch (IOException e) {
+                Files.deleteIfExists(file);
+                throw e;
+            }
+            synchronized (this) {
+                entries.put(file, new Entry(check, true, clock.instant()));
+                totalBytes += expectedSize;
+                downloads++;
+                downloadedBytes += expectedSize;
+            }
+            return file;
+        } catch (BlobStoreException e) {
+            ErrorKind kind = e.blobKind() == BlobStoreException.Kind.UNAVAILABLE ? ErrorKind.UNAVAILABLE : ErrorKind.INTERNAL;
+            throw new CacheException(kind, "cannot download " + key.blobName() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CacheException(ErrorKind.INTERNAL, "cannot store " + key.blobName() + " in the cache at " + file
+                    + ": " + e.getMessage(), e);
+        } finally {
+            synchronized (this) {
+                reservedBytes -= expectedSize;
+            }
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException e) {
+                log.warn("cache: cannot delete the unfinished download {}: {}", temporary, e.getMessage());
+            }
+        }
+    }
+
+    private synchronized void finish(Path file) {
+        inFlight.remove(file);
+    }
+
+    /** Removes a file and its sidecar from disk and from the index. */
+    private void forget(Path file) throws IOException {
+        synchronized (this) {
+            Entry entry = entries.remove(file);
+            if (entry != null) {
+                totalBytes -= entry.check.size();
+            }
+        }
+        deleteWithSidecar(file);
+    }
+
+    /** Guarded by this. Evicts until {@code incoming} more bytes fit in the budget, or nothing more may go. */
+    private void makeRoom(long incoming) {
+        Instant graceStart = clock.instant().minus(gracePeriod);
+        while (totalBytes + reservedBytes + incoming > maxBytes) {
+            Optional<Map.Entry<Path, Entry>> victim = entries.entrySet().stream()
+                    .filter(candidate -> !pinCounts.containsKey(candidate.getKey()))
+                    .filter(candidate -> !inFlight.containsKey(candidate.getKey()))
+                    .filter(candidate -> !candidate.getValue().lastUsed.isAfter(graceStart))
+                    .min(Map.Entry.comparingByValue((left, right) -> left.lastUsed.compareTo(right.lastUsed)));
+            if (victim.isEmpty()) {
+                if (!overBudgetReported) {
+                    overBudgetReported = true;
+                    log.warn("cache {}: {} bytes needed but the budget is {}; the files over it are pinned by served"
+                            + " snapshots or within their grace period, so they stay", directory,
+                            totalBytes + reservedBytes + incoming, maxBytes);
+                }
+                return;
+            }
+            Path file = victim.get().getKey();
+            entries.remove(file);
+            totalBytes -= victim.get().getValue().check.size();
+            evictions++;
+            try {
+                deleteWithSidecar(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot evict " + file + " from the cache", e);
+            }
+        }
+        overBudgetReported = false;
+    }
+
+    private static void deleteWithSidecar(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(FileCheck.sidecarOf(file));
+    }
+
+    /** Guarded by this. Whether a {@code stat} of the file agrees with the index. */
+    private boolean unchangedOnDisk(Path file, Entry entry) {
+        try {
+            return FileCheck.attributes(file).map(entry.check::matches).orElse(false);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
