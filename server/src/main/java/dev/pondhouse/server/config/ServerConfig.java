@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -401,8 +404,9 @@ public record ServerConfig(
 
     /** Limits for each query. */
     public record QuerySection(Integer batchRows, String batchTargetSize, Integer maxConcurrent, Duration queueTimeout,
-            Duration timeout, String memoryPerQuery, Duration unclaimedResultTimeout) {
+            Duration timeout, String memoryPerQuery, Duration unclaimedResultTimeout, Map<String, RoleLimits> roleLimits) {
         public QuerySection {
+            roleLimits = roleLimits == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(roleLimits));
             batchRows = batchRows == null ? 65_536 : batchRows;
             batchTargetSize = batchTargetSize == null ? "8MB" : batchTargetSize;
             if (ByteSize.parse("query.batch-target-size", batchTargetSize) < 1) {
@@ -423,7 +427,7 @@ public record ServerConfig(
         }
 
         static QuerySection defaults() {
-            return new QuerySection(null, null, null, null, null, null, null);
+            return new QuerySection(null, null, null, null, null, null, null, null);
         }
 
         public long batchTargetBytes() {
@@ -432,6 +436,28 @@ public record ServerConfig(
 
         public long memoryPerQueryBytes() {
             return ByteSize.parse("query.memory-per-query", memoryPerQuery);
+        }
+    }
+
+    /**
+     * Limits for the users holding a role ({@code query.role-limits.<role>}); each limit left out
+     * falls back to the server-wide one. A user with several such roles gets the first role's
+     * limits in file order.
+     */
+    public record RoleLimits(Optional<Duration> timeout, Optional<String> memoryPerQuery,
+            Optional<Integer> maxConcurrentPerUser) {
+        public RoleLimits {
+            timeout = timeout == null ? Optional.empty() : timeout;
+            memoryPerQuery = memoryPerQuery == null ? Optional.empty() : memoryPerQuery;
+            maxConcurrentPerUser = maxConcurrentPerUser == null ? Optional.empty() : maxConcurrentPerUser;
+            memoryPerQuery.ifPresent(size -> ByteSize.parse("query.role-limits.*.memory-per-query", size));
+            if (maxConcurrentPerUser.isPresent() && maxConcurrentPerUser.get() < 1) {
+                throw new IllegalArgumentException("query.role-limits.*.max-concurrent-per-user: "
+                        + maxConcurrentPerUser.get() + " must be at least 1");
+            }
+            if (timeout.isPresent() && timeout.get().isNegative()) {
+                throw new IllegalArgumentException("query.role-limits.*.timeout must not be negative");
+            }
         }
     }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -66,6 +67,7 @@ public final class QueryService implements AutoCloseable {
     private final Clock clock;
     private final Semaphore queryPermits;
     private final Map<String, RunningQuery> running = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> runningPerUser = new ConcurrentHashMap<>();
     // Allocators of finished queries whose last batches gRPC may still be writing (zero-copy sends).
     private final Queue<BufferAllocator> draining = new ConcurrentLinkedQueue<>();
     private final SecureRandom random = new SecureRandom();
@@ -252,13 +254,20 @@ public final class QueryService implements AutoCloseable {
             Optional<String> transactionId, BooleanSupplier clientGone, AuditEvent.Kind kind) {
         SessionControl.checkTransaction(session, transactionId);
         String id = newId();
-        acquirePermit();
+        UserLimits userLimits = UserLimits.of(limits, authorizer.accessFor(session).roles());
         List<Runnable> undo = new ArrayList<>();
+        undo.add(takeUserSlot(session.user(), userLimits));
+        try {
+            acquirePermit();
+        } catch (RuntimeException e) {
+            undo.get(0).run();
+            throw e;
+        }
         undo.add(queryPermits::release);
         try {
             DuckDBConnection connection = session.acquire(limits.queueTimeout(), "query " + id);
             undo.add(session::release);
-            BufferAllocator queryAllocator = allocator.newChildAllocator("query-" + id, 0, limits.memoryPerQueryBytes());
+            BufferAllocator queryAllocator = allocator.newChildAllocator("query-" + id, 0, userLimits.memoryPerQueryBytes());
             undo.add(queryAllocator::close);
             StatementAuthorizer.Authorized authorized = prepared.isPresent()
                     ? recheck(session, connection, prepared.get())
@@ -273,7 +282,7 @@ public final class QueryService implements AutoCloseable {
             }
             undo.remove(undo.size() - 1);
             RunningQuery query = new RunningQuery(id, session.user(), sql, session, connection, statement,
-                    prepared.isEmpty(), queryAllocator, limits.timeout(),
+                    prepared.isEmpty(), queryAllocator, userLimits,
                     prepared.map(PreparedQuery::parameterRows).orElse(List.of()));
             undo.forEach(query::onClose);
             query.onClose(() -> audit(query, kind, authorized.tables()));
@@ -288,6 +297,19 @@ public final class QueryService implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Counts a statement of {@code user} against their role's limit; returns what gives the slot back. */
+    private Runnable takeUserSlot(String user, UserLimits userLimits) {
+        AtomicInteger count = runningPerUser.computeIfAbsent(user, key -> new AtomicInteger());
+        int now = count.incrementAndGet();
+        if (userLimits.maxConcurrentPerUser().isPresent() && now > userLimits.maxConcurrentPerUser().get()) {
+            count.decrementAndGet();
+            throw new PondhouseException(ErrorKind.RESOURCE_EXHAUSTED, "you are already running "
+                    + userLimits.maxConcurrentPerUser().get() + " statement(s), the most your role allows ("
+                    + userLimits.source() + ".max-concurrent-per-user); wait for one to finish");
+        }
+        return count::decrementAndGet;
     }
 
     private void acquirePermit() {
@@ -425,7 +447,7 @@ public final class QueryService implements AutoCloseable {
         Optional<ErrorKind> stopped = query.stopReason();
         if (stopped.isPresent() && stopped.get() == ErrorKind.TIMED_OUT) {
             return new PondhouseException(ErrorKind.TIMED_OUT, "query " + query.id() + " was stopped after "
-                    + limits.timeout().toSeconds() + " s (query.timeout)", error);
+                    + query.limits().timeout().toSeconds() + " s (" + query.limits().source() + ".timeout)", error);
         }
         if (stopped.isPresent()) {
             return new PondhouseException(ErrorKind.CANCELLED, "query " + query.id() + " was cancelled", error);
@@ -447,7 +469,8 @@ public final class QueryService implements AutoCloseable {
             // Arrow reports the allocator limit wrapped in whatever was loading buffers at the time.
             if (cause instanceof org.apache.arrow.memory.OutOfMemoryException) {
                 return new PondhouseException(ErrorKind.RESOURCE_EXHAUSTED, "query " + query.id()
-                        + " needs more memory than query.memory-per-query (" + limits.memoryPerQuery() + ") allows", error);
+                        + " needs more memory than " + query.limits().source() + ".memory-per-query ("
+                        + query.limits().memoryPerQuery() + ") allows", error);
             }
         }
         return new PondhouseException(ErrorKind.INTERNAL, "query " + query.id() + " failed", error);

@@ -44,6 +44,7 @@ public final class RunningQuery implements AutoCloseable {
     private final boolean ownsStatement;
     private final List<List<Object>> parameters;
     private final BufferAllocator allocator;
+    private final UserLimits limits;
     private final long deadlineNanos;
     private final List<Runnable> releases = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -63,7 +64,7 @@ public final class RunningQuery implements AutoCloseable {
     private ArrowReader reader;
 
     RunningQuery(String id, String user, String sql, QuerySession session, DuckDBConnection connection,
-            DuckDBPreparedStatement statement, boolean ownsStatement, BufferAllocator allocator, Duration timeout,
+            DuckDBPreparedStatement statement, boolean ownsStatement, BufferAllocator allocator, UserLimits limits,
             List<List<Object>> parameters) {
         this.parameters = List.copyOf(parameters);
         this.id = requireNonNull(id, "id is null");
@@ -74,6 +75,8 @@ public final class RunningQuery implements AutoCloseable {
         this.statement = requireNonNull(statement, "statement is null");
         this.ownsStatement = ownsStatement;
         this.allocator = requireNonNull(allocator, "allocator is null");
+        this.limits = requireNonNull(limits, "limits is null");
+        Duration timeout = limits.timeout();
         this.deadlineNanos = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     }
 
@@ -87,6 +90,11 @@ public final class RunningQuery implements AutoCloseable {
 
     public String sql() {
         return sql;
+    }
+
+    /** The limits it runs under. */
+    UserLimits limits() {
+        return limits;
     }
 
     QuerySession session() {

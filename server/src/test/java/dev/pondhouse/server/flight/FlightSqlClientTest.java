@@ -31,9 +31,13 @@ class FlightSqlClientTest {
     /** A logged-in Flight SQL client; closing it closes the connection. */
     private record Client(BufferAllocator allocator, FlightSqlClient sql, CallOption[] options) implements AutoCloseable {
         static Client connect(int port) {
+            return connect(port, TestServer.USER, TestServer.PASSWORD);
+        }
+
+        static Client connect(int port, String user, String password) {
             BufferAllocator allocator = new RootAllocator();
             FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build();
-            CallOption credentials = flight.authenticateBasicToken(TestServer.USER, TestServer.PASSWORD).orElseThrow();
+            CallOption credentials = flight.authenticateBasicToken(user, password).orElseThrow();
             return new Client(allocator, new FlightSqlClient(flight), new CallOption[] {credentials});
         }
 
@@ -49,6 +53,39 @@ class FlightSqlClientTest {
         public void close() throws Exception {
             sql.close();
             allocator.close();
+        }
+    }
+
+    @Test
+    void aResultTicketIsOnlyGoodForTheUserWhoAskedForIt() throws Exception {
+        int port = TestServer.shared().port();
+        try (Client owner = Client.connect(port);
+                Client other = Client.connect(port, TestServer.OTHER_USER, TestServer.OTHER_PASSWORD)) {
+            FlightInfo info = owner.sql().execute("SELECT count(*) FROM nation", owner.options());
+            assertThatThrownBy(() -> {
+                try (FlightStream stream = other.sql().getStream(info.getEndpoints().get(0).getTicket(), other.options())) {
+                    stream.next();
+                }
+            }).isInstanceOfSatisfying(FlightRuntimeException.class,
+                    error -> assertThat(error.status().code()).isEqualTo(CallStatus.NOT_FOUND.code()));
+            try (FlightStream stream = owner.sql().getStream(info.getEndpoints().get(0).getTicket(), owner.options())) {
+                assertThat(stream.next()).isTrue();
+                assertThat(((BigIntVector) stream.getRoot().getVector(0)).get(0)).isEqualTo(25);
+            }
+
+            FlightSqlClient.PreparedStatement prepared = owner.sql().prepare("SELECT count(*) FROM region", owner.options());
+            FlightInfo preparedInfo = prepared.execute(owner.options());
+            assertThatThrownBy(() -> {
+                try (FlightStream stream = other.sql().getStream(preparedInfo.getEndpoints().get(0).getTicket(),
+                        other.options())) {
+                    stream.next();
+                }
+            }).isInstanceOf(FlightRuntimeException.class);
+            try (FlightStream stream = owner.sql().getStream(preparedInfo.getEndpoints().get(0).getTicket(),
+                    owner.options())) {
+                assertThat(stream.next()).isTrue();
+            }
+            prepared.close(owner.options());
         }
     }
 

@@ -123,7 +123,9 @@ class QueryCancelAndTimeLimitTest {
      *
      * <p>The driver 18.3.0 ends a cancelled result with its (unchecked) FlightRuntimeException
      * "Cancel" (or "CANCELLED: Cancel"), with the SQLException "Statement canceled", or by
-     * {@code next()} returning false; all are accepted, any other error fails.
+     * {@code next()} returning false; all are accepted, any other error fails. Its {@code cancel()}
+     * races with the reading thread over the result's buffers and can fail with a reference count
+     * error after the cancel went out; that is tolerated, the reading side must still end.
      */
     private static Cancellation readUntilCancelled(Statement statement, String sql, long cancelAtRow, Duration delay,
             ExecutorService canceller) throws Exception {
@@ -131,7 +133,13 @@ class QueryCancelAndTimeLimitTest {
         Future<Long> cancelled = canceller.submit(() -> {
             assertThat(rowsRead.await(60, TimeUnit.SECONDS)).as("%d rows read within 60 s", cancelAtRow).isTrue();
             Thread.sleep(delay.toMillis());
-            statement.cancel();
+            try {
+                statement.cancel();
+            } catch (RuntimeException e) {
+                // The driver releases the result's buffers in cancel() while the reading thread may be
+                // releasing them too; it then reports its own reference count error after cancelling.
+                assertThat(e).hasStackTraceContaining("RefCnt has gone negative");
+            }
             return System.nanoTime();
         });
         long rows = 0;

@@ -67,7 +67,8 @@ public final class TestServer {
         return start(Optional.empty(), overrides, extraUsers);
     }
 
-    private static TestServer start(Optional<Path> configFile, Map<String, String> overrides,
+    /** A server of its own from a YAML file, {@code overrides} and extra users (see above). */
+    public static TestServer start(Optional<Path> configFile, Map<String, String> overrides,
             Map<String, List<String>> extraUsers) {
         try {
             Path lake = sharedLake();

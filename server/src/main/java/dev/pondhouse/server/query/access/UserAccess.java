@@ -46,7 +46,7 @@ public final class UserAccess implements TableVisibility {
     }
 
     /** The roles this was compiled for; empty when the user no longer exists. */
-    Optional<Set<String>> roles() {
+    public Optional<Set<String>> roles() {
         return roles;
     }
 

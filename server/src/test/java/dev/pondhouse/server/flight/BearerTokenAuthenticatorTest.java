@@ -1,0 +1,188 @@
+package dev.pondhouse.server.flight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pondhouse.security.AuthenticatedUser;
+import dev.pondhouse.security.AuthenticationResult;
+import dev.pondhouse.security.UserAuthenticator;
+import dev.pondhouse.server.audit.AuditEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.arrow.flight.CallHeaders;
+import org.apache.arrow.flight.FlightCallHeaders;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.auth2.Auth2Constants;
+import org.apache.arrow.flight.auth2.CallHeaderAuthenticator.AuthResult;
+import org.junit.jupiter.api.Test;
+
+/** Login tokens: lifetime, idle expiry, the cap per user, revocation, and what the audit log gets. */
+class BearerTokenAuthenticatorTest {
+    private final MutableClock clock = new MutableClock();
+    private final Users users = new Users();
+    private final List<AuditEvent> audit = new ArrayList<>();
+    private final Map<String, String> grants = new HashMap<>();
+    private final BearerTokenAuthenticator authenticator = new BearerTokenAuthenticator(users, Duration.ofHours(8),
+            Duration.ofMinutes(30), 2, user -> grants.getOrDefault(user.name(), ""), audit::add, clock);
+
+    @Test
+    void loginGivesATokenThatWorksUntilItExpires() {
+        users.add("alice", "secret", "reader");
+        String token = login("alice", "secret");
+        assertThat(resume(token).getPeerIdentity()).isEqualTo("alice");
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(resume(token).getPeerIdentity()).isEqualTo("alice");
+        clock.advance(Duration.ofMinutes(31));
+        assertThatThrownBy(() -> resume(token)).hasMessageContaining("expired");
+
+        String later = login("alice", "secret");
+        for (int i = 0; i < 16; i++) {
+            clock.advance(Duration.ofMinutes(29));
+            resume(later);
+        }
+        clock.advance(Duration.ofMinutes(29));
+        assertThatThrownBy(() -> resume(later)).as("absolute lifetime of 8 h").hasMessageContaining("expired");
+    }
+
+    @Test
+    void refusedLoginsLookTheSameAndAreAudited() {
+        users.add("alice", "secret", "reader");
+        assertThatThrownBy(() -> login("alice", "wrong")).hasMessageContaining("invalid credentials");
+        assertThatThrownBy(() -> login("nobody", "secret")).hasMessageContaining("invalid credentials");
+        users.throttle("alice");
+        assertThatThrownBy(() -> login("alice", "secret")).hasMessageContaining("invalid credentials");
+        assertThat(audit).extracting(AuditEvent::outcome).containsExactly(
+                AuditEvent.Outcome.FAILURE, AuditEvent.Outcome.FAILURE, AuditEvent.Outcome.THROTTLED);
+        assertThat(audit).extracting(AuditEvent::clientAddress).containsOnly(Optional.of("192.0.2.7"));
+        assertThat(audit.toString()).doesNotContain("secret").doesNotContain("wrong");
+    }
+
+    @Test
+    void aUserHoldsAtMostTheCapOfTokensTheOldestGoingFirst() {
+        users.add("alice", "secret", "reader");
+        String first = login("alice", "secret");
+        clock.advance(Duration.ofSeconds(1));
+        String second = login("alice", "secret");
+        clock.advance(Duration.ofSeconds(1));
+        String third = login("alice", "secret");
+        assertThatThrownBy(() -> resume(first)).hasMessageContaining("log in again");
+        assertThat(resume(second).getPeerIdentity()).isEqualTo("alice");
+        assertThat(resume(third).getPeerIdentity()).isEqualTo("alice");
+    }
+
+    @Test
+    void tokensAreRevokedWhenTheUserIsRemovedOrTheirRolesOrRulesChange() {
+        users.add("alice", "secret", "reader");
+        users.add("bob", "secret", "reader");
+        users.add("carol", "secret", "reader");
+        String alice = login("alice", "secret");
+        String bob = login("bob", "secret");
+        String carol = login("carol", "secret");
+
+        users.remove("alice");
+        assertThatThrownBy(() -> resume(alice)).hasMessageContaining("log in again");
+
+        users.add("bob", "secret", "admin");
+        assertThatThrownBy(() -> resume(bob)).hasMessageContaining("log in again");
+
+        assertThat(resume(carol).getPeerIdentity()).isEqualTo("carol");
+        grants.put("carol", "rules changed");
+        assertThatThrownBy(() -> resume(carol)).hasMessageContaining("log in again");
+        assertThatThrownBy(() -> resume(carol)).as("revoked for good").hasMessageContaining("unknown or expired");
+    }
+
+    private String login(String user, String password) {
+        CallHeaders headers = new FlightCallHeaders();
+        headers.insert(Auth2Constants.AUTHORIZATION_HEADER, Auth2Constants.BASIC_PREFIX
+                + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        headers.insert(ClientAddressTracer.HEADER, "192.0.2.7");
+        AuthResult result = authenticator.authenticate(headers);
+        CallHeaders outgoing = new FlightCallHeaders();
+        result.appendToOutgoingHeaders(outgoing);
+        String bearer = outgoing.get(Auth2Constants.AUTHORIZATION_HEADER);
+        assertThat(bearer).startsWith(Auth2Constants.BEARER_PREFIX);
+        return bearer.substring(Auth2Constants.BEARER_PREFIX.length());
+    }
+
+    private AuthResult resume(String token) {
+        CallHeaders headers = new FlightCallHeaders();
+        headers.insert(Auth2Constants.AUTHORIZATION_HEADER, Auth2Constants.BEARER_PREFIX + token);
+        try {
+            return authenticator.authenticate(headers);
+        } catch (FlightRuntimeException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Users in memory; a throttled name is refused whatever its password. */
+    private static final class Users implements UserAuthenticator {
+        private final Map<String, String> passwords = new HashMap<>();
+        private final Map<String, AuthenticatedUser> accounts = new HashMap<>();
+        private final Set<String> throttled = new java.util.HashSet<>();
+
+        void add(String name, String password, String role) {
+            passwords.put(name, password);
+            accounts.put(name, new AuthenticatedUser(name, Set.of(role)));
+        }
+
+        void remove(String name) {
+            passwords.remove(name);
+            accounts.remove(name);
+        }
+
+        void throttle(String name) {
+            throttled.add(name);
+        }
+
+        @Override
+        public AuthenticationResult authenticate(String user, char[] password, Optional<String> clientAddress) {
+            if (throttled.contains(user)) {
+                return new AuthenticationResult.Throttled(Duration.ofSeconds(1));
+            }
+            String expected = passwords.get(user);
+            if (expected != null && Arrays.equals(expected.toCharArray(), password)) {
+                return new AuthenticationResult.Success(accounts.get(user));
+            }
+            return new AuthenticationResult.Invalid();
+        }
+
+        @Override
+        public Optional<AuthenticatedUser> findUser(String name) {
+            return Optional.ofNullable(accounts.get(name));
+        }
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-28T09:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
