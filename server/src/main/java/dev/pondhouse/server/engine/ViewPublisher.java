@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * before keep the files they bound to, new queries see the new snapshot.
  *
  * <p>Thread-safety: {@link #refresh()} is synchronized; publishing happens on the engine's admin
- * connection.
+ * connection. {@link #servedTables()} reads a volatile snapshot and never waits for a refresh.
  */
 public final class ViewPublisher {
     private static final Logger log = LoggerFactory.getLogger(ViewPublisher.class);
@@ -32,6 +32,8 @@ public final class ViewPublisher {
 
     // Guarded by this: qualified table name -> the files its view reads.
     private final Map<String, LakeTable> published = new HashMap<>();
+    // The keys of published, as of the end of the last refresh; read without the lock.
+    private volatile Set<String> served = Set.of();
 
     public ViewPublisher(QueryEngine engine, LakeCatalog catalog) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -46,7 +48,20 @@ public final class ViewPublisher {
         }
         Map<String, LakeTable> current = listing.tables().stream()
                 .collect(Collectors.toMap(LakeTable::qualifiedName, table -> table));
-        int changed = engine.withAdminConnection(connection -> {
+        int changed;
+        try {
+            changed = publish(current);
+        } finally {
+            served = Set.copyOf(published.keySet());
+        }
+        if (changed > 0) {
+            log.info("lake: {} view(s) created, replaced or dropped; {} table(s) served", changed, published.size());
+        }
+        return changed;
+    }
+
+    private int publish(Map<String, LakeTable> current) throws SQLException {
+        return engine.withAdminConnection(connection -> {
             int count = 0;
             try (Statement statement = connection.createStatement()) {
                 Set<String> schemas = new HashSet<>();
@@ -72,15 +87,14 @@ public final class ViewPublisher {
             }
             return count;
         });
-        if (changed > 0) {
-            log.info("lake: {} view(s) created, replaced or dropped; {} table(s) served", changed, published.size());
-        }
-        return changed;
     }
 
-    /** Qualified names of the tables currently served. */
-    public synchronized Set<String> servedTables() {
-        return Set.copyOf(published.keySet());
+    /**
+     * Qualified names of the tables currently served. Does not wait for a refresh in progress (which
+     * may be downloading files): it answers with the tables as of the last one.
+     */
+    public Set<String> servedTables() {
+        return served;
     }
 
     private String viewName(LakeTable table) {

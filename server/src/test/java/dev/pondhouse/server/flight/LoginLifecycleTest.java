@@ -1,0 +1,120 @@
+package dev.pondhouse.server.flight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pondhouse.server.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Logins over the wire: repeated failures throttle a user (even the right password is then refused
+ * with the same answer), and a token stops working when the rule file changes what its user may read.
+ */
+class LoginLifecycleTest {
+    private static final String RULES = """
+            rules:
+              - roles: [reader]
+                tables: ["tpch.*"]
+                privileges: [read]
+              - users: [rita]
+                tables: [tpch.nation]
+                privileges: [read]
+            """;
+
+    @TempDir
+    static Path folder;
+    private static Path rules;
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rules = folder.resolve("rules.yaml");
+        Files.writeString(rules, RULES);
+        Path audit = folder.resolve("audit.jsonl");
+        server = TestServer.start(Optional.empty(), Map.of("auth.rules-file", rules.toString(), "audit.file", audit.toString()),
+                Map.of("victim", List.of("victim-password"), "rita", List.of("rita-password")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void repeatedFailuresThrottleTheUserWithTheSameAnswer() throws Exception {
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build()) {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                assertThatThrownBy(() -> client.authenticateBasicToken("victim", "wrong"))
+                        .isInstanceOfSatisfying(FlightRuntimeException.class,
+                                error -> assertThat(error.status().code()).isEqualTo(CallStatus.UNAUTHENTICATED.code()))
+                        .hasMessageContaining("invalid credentials");
+            }
+            assertThatThrownBy(() -> client.authenticateBasicToken("victim", "victim-password"))
+                    .as("the right password while throttled").hasMessageContaining("invalid credentials");
+            assertThat(client.authenticateBasicToken(TestServer.USER, TestServer.PASSWORD)).as("other users are not throttled")
+                    .isPresent();
+        }
+        List<String> audit = Files.readAllLines(folder.resolve("audit.jsonl"));
+        assertThat(audit).anyMatch(line -> line.contains("\"user\":\"victim\"") && line.contains("\"outcome\":\"throttled\""));
+        assertThat(audit).filteredOn(line -> line.contains("\"user\":\"victim\""))
+                .noneMatch(line -> line.contains("password"));
+    }
+
+    @Test
+    void aTokenStopsWorkingWhenTheRulesForItsUserChange() throws Exception {
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+                FlightSqlClient sql = new FlightSqlClient(flight)) {
+            CallOption rita = flight.authenticateBasicToken("rita", "rita-password").orElseThrow();
+            CallOption demo = flight.authenticateBasicToken(TestServer.USER, TestServer.PASSWORD).orElseThrow();
+            assertThat(count(sql, rita)).isEqualTo(25);
+
+            Files.writeString(rules, RULES.replace("tables: [tpch.nation]", "tables: [tpch.region]"));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            FlightRuntimeException refused = null;
+            while (refused == null && System.nanoTime() < deadline) {
+                try {
+                    count(sql, rita);
+                    Thread.sleep(250);
+                } catch (FlightRuntimeException e) {
+                    refused = e;
+                }
+            }
+            assertThat(refused).as("rita's token refused after her rule changed").isNotNull();
+            assertThat(refused.status().code()).isEqualTo(CallStatus.UNAUTHENTICATED.code());
+            assertThat(refused).hasMessageContaining("log in again");
+            assertThat(count(sql, demo)).as("a user whose rules did not change keeps the token").isEqualTo(25);
+        } finally {
+            Files.writeString(rules, RULES);
+        }
+    }
+
+    private static long count(FlightSqlClient sql, CallOption credentials) throws Exception {
+        FlightInfo info = sql.execute("SELECT count(*) FROM tpch.nation", credentials);
+        try (FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), credentials)) {
+            assertThat(stream.next()).isTrue();
+            return ((org.apache.arrow.vector.BigIntVector) stream.getRoot().getVector(0)).get(0);
+        }
+    }
+}
