@@ -54,6 +54,8 @@ public final class DemoCommand implements Callable<Integer> {
         settings.put("flight.plaintext", "true");
         settings.put("lake.root", data.toAbsolutePath().toString());
         settings.put("lake.default-schema", TpchLakeGenerator.SCHEMA_NAME);
+        settings.put("admin.port", port == 0 ? "0" : Integer.toString(port + 1));
+        settings.put("jobs.history-folder", data.resolve("_pondhouse-jobs").toAbsolutePath().toString());
         ServerConfig config = new ConfigLoader().load(Optional.empty(), Map.of(), settings);
         String users = "[users]\ndemo = \"" + new PasswordHasher().hash("demo".toCharArray()) + "\", reader\n";
 
@@ -64,6 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Pondhouse demo is serving TPC-H (schema tpch) over Flight SQL on 127.0.0.1:" + server.port());
         out.println("  JDBC URL:  " + url);
         out.println("  user demo, password demo");
+        out.println("  Admin API: http://127.0.0.1:" + server.adminPort() + "/health, /ready, /metrics (see server/ADMIN-API.md)");
         out.println("  DBeaver:   Database > Driver Manager > New: class org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver,");
         out.println("             library flight-sql-jdbc-driver-18.3.0.jar, URL template");
         out.println("             jdbc:arrow-flight-sql://{host}:{port}/?useEncryption=false; then connect with the URL above.");
