@@ -29,6 +29,11 @@ class CronScheduleTest {
         // 2025-03-14 is a Friday; weekdays only, so the next is Monday the 17th.
         assertThat(next("30 6 * * 1-5", UTC, "2025-03-14T07:00:00Z")).isEqualTo("2025-03-17T06:30:00Z");
         assertThat(next("0 0 1 * *", UTC, "2025-01-31T12:00:00Z")).isEqualTo("2025-02-01T00:00:00Z");
+        // Sunday as 0, 7 or SUN; 2025-03-16 is a Sunday.
+        assertThat(next("0 12 * * 0", UTC, "2025-03-14T00:00:00Z")).isEqualTo("2025-03-16T12:00:00Z");
+        assertThat(next("0 12 * * 7", UTC, "2025-03-14T00:00:00Z")).isEqualTo("2025-03-16T12:00:00Z");
+        assertThat(next("0 12 * * SUN", UTC, "2025-03-14T00:00:00Z")).isEqualTo("2025-03-16T12:00:00Z");
+        assertThat(next("0 0,12 1,15 * *", UTC, "2025-03-01T06:00:00Z")).isEqualTo("2025-03-01T12:00:00Z");
         assertThat(next("15 14 29 2 *", UTC, "2025-01-01T00:00:00Z")).as("29 February: the next leap year")
                 .isEqualTo("2028-02-29T14:15:00Z");
     }
