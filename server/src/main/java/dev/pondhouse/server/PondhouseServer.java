@@ -2,13 +2,24 @@ package dev.pondhouse.server;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.pondhouse.security.UserAuthenticator;
+import dev.pondhouse.server.admin.AdminApi;
+import dev.pondhouse.server.admin.AdminHttpServer;
+import dev.pondhouse.server.admin.JobCommands;
+import dev.pondhouse.server.admin.PemTls;
+import dev.pondhouse.server.admin.Readiness;
+import dev.pondhouse.server.admin.RoleAdminAuthorization;
+import dev.pondhouse.server.admin.TableInspector;
+import dev.pondhouse.server.config.ConfigException;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.engine.DuckDbInterrupts;
 import dev.pondhouse.server.engine.QueryEngine;
 import dev.pondhouse.server.engine.ViewPublisher;
 import dev.pondhouse.server.flight.BearerTokenAuthenticator;
 import dev.pondhouse.server.flight.FlightSqlServer;
+import dev.pondhouse.server.flight.JobActions;
 import dev.pondhouse.server.flight.PondhouseFlightSqlProducer;
 import dev.pondhouse.server.config.ServerConfig.AzureSection;
 import dev.pondhouse.server.config.ServerConfig.CacheSection;
@@ -27,7 +38,16 @@ import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import dev.pondhouse.server.lake.cache.DiskCache;
 import dev.pondhouse.server.lake.delta.DuckDbCheckpointReader;
+import dev.pondhouse.server.jobs.InProcessTableLock;
+import dev.pondhouse.server.jobs.JobDefinition;
+import dev.pondhouse.server.jobs.JobRegistry;
+import dev.pondhouse.server.jobs.JobRunner;
+import dev.pondhouse.server.jobs.JobScheduler;
+import dev.pondhouse.server.jobs.JobState;
+import dev.pondhouse.server.jobs.RefreshJob;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
+import dev.pondhouse.server.lake.delta.DuckDbCheckpointReader;
+import dev.pondhouse.server.metrics.MicrometerServerMetrics;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
@@ -60,10 +80,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the server together by hand and starts and stops its parts in order: disk cache (when
- * files come from a blob store), engine, lake views, query service, Flight endpoint; stopping runs
- * in reverse, letting running queries finish for a grace period first. The lake is refreshed every
- * {@code lake.refresh-interval}, backing off while refreshes fail ({@link RefreshBackOff}).
+ * Wires the server together by hand and starts and stops its parts in order: metrics, disk cache
+ * (when files come from a blob store), engine, lake views, access control, query service, job runner,
+ * Flight endpoint, job scheduler, admin endpoint; stopping runs in reverse, after readiness turns
+ * false, the scheduler stops and running jobs get {@code jobs.shutdown-timeout} to stop, and running
+ * queries a grace period to finish. The lake is refreshed every {@code lake.refresh-interval},
+ * backing off while refreshes fail ({@link RefreshBackOff}).
  */
 public final class PondhouseServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PondhouseServer.class);
@@ -72,6 +94,8 @@ public final class PondhouseServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final UserAuthenticator users;
+    private final List<JobDefinition> extraJobs;
+    private final Readiness readiness = new Readiness();
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "pondhouse-maintenance");
@@ -83,17 +107,28 @@ public final class PondhouseServer implements AutoCloseable {
     private FlightSqlServer flight;
     private JsonLinesAuditLog auditLog;
     private QueryService queries;
+    private JobRunner jobs;
+    private JobScheduler scheduler;
+    private AdminHttpServer admin;
     private boolean closed;
 
     public PondhouseServer(ServerConfig config, UserAuthenticator users) {
+        this(config, users, List.of());
+    }
+
+    /** A server that runs {@code extraJobs} besides the built-in ones. */
+    public PondhouseServer(ServerConfig config, UserAuthenticator users, List<JobDefinition> extraJobs) {
         this.config = requireNonNull(config, "config is null");
         this.users = requireNonNull(users, "users is null");
+        this.extraJobs = List.copyOf(requireNonNull(extraJobs, "extraJobs is null"));
     }
 
     public synchronized void start() throws Exception {
         try {
             BufferAllocator allocator = new RootAllocator();
             started.push(allocator);
+            MicrometerServerMetrics metrics = new MicrometerServerMetrics();
+            started.push(metrics);
 
             Path spill = config.engine().spillDirectory()
                     .orElse(Path.of(System.getProperty("java.io.tmpdir"), "pondhouse-spill-" + ProcessHandle.current().pid()));
@@ -120,6 +155,7 @@ public final class PondhouseServer implements AutoCloseable {
             QueryEngine engine = new QueryEngine(config.engine(), lakeConfig, readable, spill);
             engine.start();
             started.push(engine);
+            readiness.engineStarted();
 
             auditLog = new JsonLinesAuditLog(config.audit().file(), config.audit().statements());
             auditLog.start();
@@ -127,6 +163,7 @@ public final class PondhouseServer implements AutoCloseable {
 
             ViewPublisher views = new ViewPublisher(engine, lakeCatalog(lakeConfig, cache, spill));
             views.refresh();
+            readiness.lakeRefreshed();
 
             StatementGuard guard = new StatementGuard();
             Optional<RuleFileWatcher> rules = Optional.empty();
@@ -143,22 +180,55 @@ public final class PondhouseServer implements AutoCloseable {
 
             SessionRegistry sessions = new SessionRegistry(engine, config.sessions());
             started.push(sessions);
+            metrics.sessionsOpen(sessions::size);
             queries = new QueryService(config.query(), allocator, new DuckDbArrowTypes(engine.timeZone()),
                     new StatementAuthorizer(guard, access, auditLog, Clock.systemUTC()), auditLog, Clock.systemUTC());
             queries.start();
             started.push(queries);
+
+            JobRegistry registry = new JobRegistry().register(RefreshJob.definition(views));
+            extraJobs.forEach(registry::register);
+            jobs = new JobRunner(new JobRunner.Settings(config.jobs().workers(), config.jobs().historySize(),
+                    Optional.of(config.jobs().historyFolder()), config.jobs().shutdownTimeout()), registry,
+                    table -> views.servedTables().contains(table.toString()), new InProcessTableLock(), metrics,
+                    Clock.systemUTC());
+            jobs.start();
+            started.push(jobs);
+            metrics.jobsActive("queued", () -> jobs.count(JobState.QUEUED));
+            metrics.jobsActive("running", () -> jobs.count(JobState.RUNNING));
+            ObjectMapper json = new ObjectMapper().registerModule(new Jdk8Module());
+            JobCommands jobCommands = new JobCommands(jobs, new RoleAdminAuthorization(config.admin().role(),
+                    () -> rulesInForce.map(RuleFileWatcher::current)), json);
 
             BearerTokenAuthenticator authenticator = new BearerTokenAuthenticator(users, config.auth().tokenLifetime(),
                     config.auth().tokenIdleTimeout(), config.auth().maxTokensPerUser(), access::rulesFingerprint, auditLog,
                     Clock.systemUTC());
             PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries,
                     new SessionControl(config.query().queueTimeout()), engine.catalog(),
-                    new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, false)), allocator);
+                    new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, false)), allocator,
+                    new JobActions(jobCommands, authenticator::user, json));
             // Room for four batches in flight per stream, and never less than Flight's default.
             long backpressureThreshold = Math.max(10L << 20, 4 * config.query().batchTargetBytes());
             flight = new FlightSqlServer(config.flight(), producer, authenticator, allocator, backpressureThreshold);
             flight.start();
             started.push(flight);
+
+            scheduler = new JobScheduler(schedules(config.jobs(), registry), jobs::submit, Clock.systemUTC());
+            scheduler.start();
+            started.push(scheduler);
+            if (config.admin().enabled()) {
+                LocalBlobStore lakeStore = new LocalBlobStore(config.lake().root());
+                TableInspector inspector = new TableInspector(lakeStore, new CommitFileFormat(),
+                        new DuckDbCheckpointReader(lakeStore, spill.resolve("admin-checkpoints"), new CommitFileFormat()));
+                Optional<PemTls> tls = config.flight().tlsCertificate().map(certificate -> new PemTls(certificate,
+                        config.flight().tlsKey().orElseThrow(), config.flight().tlsClientCa()));
+                admin = new AdminHttpServer(config.admin().host(), config.admin().port(), tls, new AdminApi(users, jobCommands,
+                        inspector, views::servedTables, readiness, metrics, config.admin().metricsNeedLogin(), json));
+                admin.start();
+                started.push(admin);
+                log.info("admin API listening on {}://{}:{}", admin.tls() ? "https" : "http", config.admin().host(),
+                        admin.port());
+            }
 
             maintenance.scheduleWithFixedDelay(() -> runQuietly("session eviction", sessions::evictIdle), 10, 10, TimeUnit.SECONDS);
             maintenance.scheduleWithFixedDelay(() -> runQuietly("token eviction", authenticator::evictExpired), 60, 60,
@@ -258,6 +328,38 @@ public final class PondhouseServer implements AutoCloseable {
         return flight.port();
     }
 
+    /** The admin port actually bound. */
+    public int adminPort() {
+        if (admin == null) {
+            throw new IllegalStateException("the admin endpoint is not running (admin.enabled is false, or not started)");
+        }
+        return admin.port();
+    }
+
+    /** The configured schedules, checked against the registered jobs. */
+    private static List<JobScheduler.ScheduledJob> schedules(ServerConfig.JobsSection settings, JobRegistry registry) {
+        List<JobScheduler.ScheduledJob> schedules = new ArrayList<>();
+        for (int index = 0; index < settings.schedules().size(); index++) {
+            ServerConfig.Schedule schedule = settings.schedules().get(index);
+            String key = "jobs.schedules[" + index + "]";
+            JobDefinition definition = registry.definition(schedule.job()).orElseThrow(() -> new ConfigException(key
+                    + ".job: unknown job '" + schedule.job() + "'; known jobs: "
+                    + String.join(", ", registry.definitions().stream().map(JobDefinition::name).toList())));
+            boolean takesTable = definition.table() != JobDefinition.TableArgument.NONE;
+            boolean needsTable = definition.table() == JobDefinition.TableArgument.EXISTING
+                    || definition.table() == JobDefinition.TableArgument.ANY_NAME;
+            if (schedule.table().isPresent() && !takesTable) {
+                throw new ConfigException(key + ".table: job " + schedule.job() + " takes no table");
+            }
+            if (schedule.table().isEmpty() && needsTable) {
+                throw new ConfigException(key + ".table is missing: job " + schedule.job() + " needs a table (schema.table)");
+            }
+            schedules.add(new JobScheduler.ScheduledJob(key, schedule.job(), schedule.tableName(), schedule.params(),
+                    schedule.cronSchedule(settings.zone())));
+        }
+        return schedules;
+    }
+
     private static void runQuietly(String what, ThrowingRunnable work) {
         try {
             work.run();
@@ -276,6 +378,18 @@ public final class PondhouseServer implements AutoCloseable {
             return;
         }
         closed = true;
+        readiness.stopping();
+        if (scheduler != null) {
+            try {
+                scheduler.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (jobs != null) {
+            // Running jobs get jobs.shutdown-timeout to stop while the engine and the lake are still there.
+            jobs.close();
+        }
         maintenance.shutdownNow();
         if (flight != null) {
             flight.stopAccepting();

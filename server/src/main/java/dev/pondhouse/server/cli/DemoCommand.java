@@ -78,6 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
         Path rules = data.resolve(RULES_FILE);
         Files.writeString(rules, DEMO_RULES);
         settings.put("auth.rules-file", rules.toAbsolutePath().toString());
+        settings.put("admin.port", port == 0 ? "0" : Integer.toString(port + 1));
+        settings.put("jobs.history-folder", data.resolve("_pondhouse-jobs").toAbsolutePath().toString());
         ServerConfig config = new ConfigLoader().load(Optional.empty(), Map.of(), settings);
         PasswordHasher hasher = new PasswordHasher();
         String users = "[users]\n"
@@ -93,6 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  user demo, password demo: every table");
         out.println("  user analyst, password analyst: BUILDING customers only, phone numbers masked, no account");
         out.println("             balances; orders, lineitem, nation, region (rules: " + rules.toAbsolutePath() + ")");
+        out.println("  Admin API: http://127.0.0.1:" + server.adminPort() + "/health, /ready, /metrics (see server/ADMIN-API.md)");
         out.println("  DBeaver:   Database > Driver Manager > New: class org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver,");
         out.println("             library flight-sql-jdbc-driver-18.3.0.jar, URL template");
         out.println("             jdbc:arrow-flight-sql://{host}:{port}/?useEncryption=false; then connect with the URL above.");

@@ -7,12 +7,16 @@ import dev.pondhouse.server.lake.blob.AzureBlobStoreConfig;
 import dev.pondhouse.server.lake.blob.BlobName;
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.pondhouse.server.jobs.CronSchedule;
+import dev.pondhouse.server.jobs.LakeTableName;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +34,9 @@ public record ServerConfig(
         SessionSection sessions,
         AuthSection auth,
         AuditSection audit,
-        CacheSection cache) {
+        CacheSection cache,
+        JobsSection jobs,
+        AdminSection admin) {
 
     public ServerConfig {
         flight = flight == null ? FlightSection.defaults() : flight;
@@ -41,10 +47,12 @@ public record ServerConfig(
         auth = auth == null ? AuthSection.defaults() : auth;
         audit = audit == null ? AuditSection.defaults() : audit;
         cache = cache == null ? CacheSection.defaults() : cache;
+        jobs = jobs == null ? JobsSection.defaults() : jobs;
+        admin = admin == null ? AdminSection.defaults() : admin;
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Where clients connect. */
@@ -513,6 +521,111 @@ public record ServerConfig(
 
         static AuditSection defaults() {
             return new AuditSection(null, null);
+        }
+    }
+
+    /** The job runner and the job schedules. */
+    public record JobsSection(Integer workers, Integer historySize, Path historyFolder, Duration shutdownTimeout,
+            String timeZone, List<Schedule> schedules) {
+        public JobsSection {
+            workers = workers == null ? 2 : workers;
+            historySize = historySize == null ? 1000 : historySize;
+            historyFolder = historyFolder == null ? Path.of("pondhouse-jobs") : historyFolder;
+            shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(30) : shutdownTimeout;
+            timeZone = timeZone == null ? "UTC" : timeZone;
+            schedules = schedules == null ? List.of() : List.copyOf(schedules);
+            if (workers < 1) {
+                throw new IllegalArgumentException("jobs.workers: " + workers + " must be at least 1");
+            }
+            if (historySize < 1) {
+                throw new IllegalArgumentException("jobs.history-size: " + historySize + " must be at least 1");
+            }
+            if (shutdownTimeout.isNegative()) {
+                throw new IllegalArgumentException("jobs.shutdown-timeout must not be negative");
+            }
+            ZoneId zone = zone(timeZone);
+            for (int index = 0; index < schedules.size(); index++) {
+                schedules.get(index).validate("jobs.schedules[" + index + "]", zone);
+            }
+        }
+
+        static JobsSection defaults() {
+            return new JobsSection(null, null, null, null, null, null);
+        }
+
+        /** The zone that schedules' cron expressions are read in. */
+        public ZoneId zone() {
+            return zone(timeZone);
+        }
+
+        private static ZoneId zone(String timeZone) {
+            try {
+                return ZoneId.of(timeZone);
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException("jobs.time-zone: '" + timeZone + "' is not a time zone (examples: UTC,"
+                        + " Europe/Berlin, America/New_York)");
+            }
+        }
+    }
+
+    /**
+     * One job schedule: run {@code job} (on {@code table}, with {@code params}) at the times {@code cron}
+     * names. Checked as a whole by {@link JobsSection}, which knows its position for messages.
+     */
+    public record Schedule(String job, Optional<String> table, String cron, Map<String, Object> params) {
+        public Schedule {
+            table = table == null ? Optional.empty() : table;
+            params = params == null ? Map.of() : params;
+        }
+
+        void validate(String key, ZoneId zone) {
+            if (job == null || job.isBlank()) {
+                throw new IllegalArgumentException(key + ".job is missing: name the job to run, e.g. job: refresh");
+            }
+            if (cron == null) {
+                throw new IllegalArgumentException(key + ".cron is missing: give five fields, e.g. cron: \"0 3 * * *\"");
+            }
+            try {
+                CronSchedule.parse(cron, zone);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ".cron: " + e.getMessage());
+            }
+            table.ifPresent(name -> {
+                try {
+                    LakeTableName.parse(name);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(key + ".table: " + e.getMessage());
+                }
+            });
+        }
+
+        public Optional<LakeTableName> tableName() {
+            return table.map(LakeTableName::parse);
+        }
+
+        public CronSchedule cronSchedule(ZoneId zone) {
+            return CronSchedule.parse(cron, zone);
+        }
+    }
+
+    /** The admin HTTP endpoint: health, readiness, metrics, tables, jobs. */
+    public record AdminSection(Boolean enabled, String host, Integer port, String role, Boolean metricsNeedLogin) {
+        public AdminSection {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+            host = host == null ? "127.0.0.1" : host;
+            port = port == null ? 31338 : port;
+            role = role == null ? "admin" : role;
+            metricsNeedLogin = metricsNeedLogin == null ? Boolean.FALSE : metricsNeedLogin;
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("admin.port: " + port + " is not a TCP port (0-65535; 0 picks a free one)");
+            }
+            if (role.isBlank()) {
+                throw new IllegalArgumentException("admin.role must not be blank");
+            }
+        }
+
+        static AdminSection defaults() {
+            return new AdminSection(null, null, null, null, null);
         }
     }
 

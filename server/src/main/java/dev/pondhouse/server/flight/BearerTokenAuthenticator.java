@@ -166,6 +166,14 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
         return new TokenResult(entry.user().name(), token);
     }
 
+    /**
+     * The user of a live token whose peer identity is {@code name}, with the roles they had at login:
+     * for calls that need more than the name (the job actions' permission checks).
+     */
+    public java.util.Optional<AuthenticatedUser> user(String name) {
+        return tokens.values().stream().map(Token::user).filter(user -> user.name().equals(name)).findFirst();
+    }
+
     /** Forgets expired tokens; called periodically. */
     public void evictExpired() {
         Instant now = clock.instant();

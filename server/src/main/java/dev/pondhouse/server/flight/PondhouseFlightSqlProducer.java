@@ -27,6 +27,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
@@ -95,10 +97,11 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     private final ServerSqlInfo sqlInfo;
     private final BufferAllocator allocator;
     private final ResultStreamer streamer;
+    private final JobActions jobActions;
 
     public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries, SessionControl sessionControl,
             String catalog, ServerSqlInfo sqlInfo,
-            BufferAllocator allocator) {
+            BufferAllocator allocator, JobActions jobActions) {
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.queries = requireNonNull(queries, "queries is null");
         this.sessionControl = requireNonNull(sessionControl, "sessionControl is null");
@@ -108,6 +111,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
         this.sqlInfo = requireNonNull(sqlInfo, "sqlInfo is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.streamer = new ResultStreamer(queries);
+        this.jobActions = requireNonNull(jobActions, "jobActions is null");
     }
 
     // ---- sessions -------------------------------------------------------------------------
@@ -583,6 +587,22 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     }
 
     // ---- plumbing -------------------------------------------------------------------------
+
+    // ---- job actions (everything else is Flight SQL's) ------------------------------------
+
+    @Override
+    public void listActions(CallContext context, StreamListener<ActionType> listener) {
+        FlightSqlProducer.super.listActions(context, jobActions.appendingTo(listener));
+    }
+
+    @Override
+    public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+        if (jobActions.handles(action.getType())) {
+            jobActions.doAction(context, action, listener);
+        } else {
+            FlightSqlProducer.super.doAction(context, action, listener);
+        }
+    }
 
     @Override
     public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {

@@ -56,7 +56,11 @@ class ServerProcessTest {
                   default-schema: shop
                 auth:
                   users-file: %s
-                """.formatted(lake, users));
+                admin:
+                  port: 0
+                jobs:
+                  history-folder: %s
+                """.formatted(lake, users, folder.resolve("jobs")));
 
         Path log = folder.resolve("server.log");
         Process process = new ProcessBuilder(javaCommand("serve", "--config", config.toString()))

@@ -7,6 +7,7 @@ import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.demo.GenerationProgress;
 import dev.pondhouse.server.demo.TpchLakeGenerator;
+import dev.pondhouse.server.jobs.HoldJob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,14 +22,18 @@ import java.util.Properties;
 
 /**
  * One real server for the end-to-end tests of a test JVM: TPC-H at scale factor 0.01 in a
- * temporary lake, Flight SQL plaintext on a free loopback port, users {@code demo}/{@code demo}
- * and {@code other}/{@code other}. Started on first use, stopped when the JVM exits.
+ * temporary lake, Flight SQL plaintext and the admin API on free loopback ports, users
+ * {@code demo}/{@code demo} and {@code other}/{@code other} (role {@code reader}) and
+ * {@code admin}/{@code admin} (role {@code admin}), and the test job {@code hold} besides the built-in
+ * ones. Started on first use, stopped when the JVM exits.
  */
 public final class TestServer {
     public static final String USER = "demo";
     public static final String PASSWORD = "demo";
     public static final String OTHER_USER = "other";
     public static final String OTHER_PASSWORD = "other";
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "admin";
 
     private static TestServer shared;
 
@@ -78,19 +83,23 @@ public final class TestServer {
             settings.put("lake.root", lake.toString());
             settings.put("lake.default-schema", "tpch");
             settings.put("engine.threads", "2");
+            settings.put("admin.port", "0");
+            settings.put("jobs.history-folder", Files.createTempDirectory(lake, "_jobs").toString());
             settings.putAll(overrides);
             ServerConfig config = new ConfigLoader().load(configFile, Map.of(), settings);
             PasswordHasher hasher = new PasswordHasher();
             String users = "[users]\n"
                     + USER + " = \"" + hasher.hash(PASSWORD.toCharArray()) + "\", reader\n"
-                    + OTHER_USER + " = \"" + hasher.hash(OTHER_PASSWORD.toCharArray()) + "\", reader\n";
+                    + OTHER_USER + " = \"" + hasher.hash(OTHER_PASSWORD.toCharArray()) + "\", reader\n"
+                    + ADMIN_USER + " = \"" + hasher.hash(ADMIN_PASSWORD.toCharArray()) + "\", admin\n";
             for (Map.Entry<String, List<String>> user : extraUsers.entrySet()) {
                 List<String> passwordAndRoles = user.getValue();
                 users += user.getKey() + " = \"" + hasher.hash(passwordAndRoles.get(0).toCharArray()) + "\""
                         + passwordAndRoles.stream().skip(1).map(role -> ", " + role).collect(java.util.stream.Collectors.joining())
                         + "\n";
             }
-            PondhouseServer server = new PondhouseServer(config, ShiroUserAuthenticator.fromIniText(users));
+            PondhouseServer server = new PondhouseServer(config, ShiroUserAuthenticator.fromIniText(users),
+                    List.of(HoldJob.hold()));
             server.start();
             return new TestServer(lake, server);
         } catch (Exception e) {
@@ -127,6 +136,10 @@ public final class TestServer {
 
     public int port() {
         return server.port();
+    }
+
+    public int adminPort() {
+        return server.adminPort();
     }
 
     public String jdbcUrl() {

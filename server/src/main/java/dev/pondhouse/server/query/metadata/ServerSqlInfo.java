@@ -124,6 +124,10 @@ public final class ServerSqlInfo {
         List<Integer> requested = command.getInfoCount() == 0
                 ? List.copyOf(knownInfos)
                 : command.getInfoList().stream().filter(knownInfos::contains).distinct().toList();
+        // SqlInfoBuilder sends from an allocator of its own and closes it right after putNext(); a
+        // zero-copy write (on for the whole JVM once FlightSqlServer is loaded) may still hold the
+        // buffers then, and the close fails the call. This small batch is copied instead.
+        listener.setUseZeroCopy(false);
         builder.send(requested, new SingleEndListener(listener));
     }
 

@@ -1,0 +1,10 @@
+package dev.pondhouse.server.jobs;
+
+/**
+ * Which tables exist, for checking the table names in job requests. Backed by the tables the server
+ * serves. Thread-safe.
+ */
+@FunctionalInterface
+public interface TableDirectory {
+    boolean exists(LakeTableName table);
+}
