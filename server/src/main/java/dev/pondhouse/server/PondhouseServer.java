@@ -182,7 +182,7 @@ public final class PondhouseServer implements AutoCloseable {
             started.push(sessions);
             metrics.sessionsOpen(sessions::size);
             queries = new QueryService(config.query(), allocator, new DuckDbArrowTypes(engine.timeZone()),
-                    new StatementAuthorizer(guard, access, auditLog, Clock.systemUTC()), auditLog, Clock.systemUTC());
+                    new StatementAuthorizer(guard, access, auditLog, Clock.systemUTC()), auditLog, metrics, Clock.systemUTC());
             queries.start();
             started.push(queries);
 

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import dev.pondhouse.server.audit.AuditEvent;
 import dev.pondhouse.server.query.metadata.TableVisibility;
 import dev.pondhouse.server.audit.AuditLog;
+import dev.pondhouse.server.metrics.ServerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +65,7 @@ public final class QueryService implements AutoCloseable {
     private final DuckDbArrowTypes types;
     private final StatementAuthorizer authorizer;
     private final AuditLog audit;
+    private final ServerMetrics metrics;
     private final Clock clock;
     private final Semaphore queryPermits;
     private final Map<String, RunningQuery> running = new ConcurrentHashMap<>();
@@ -78,8 +80,9 @@ public final class QueryService implements AutoCloseable {
     });
 
     public QueryService(QuerySection limits, BufferAllocator allocator, DuckDbArrowTypes types,
-            StatementAuthorizer authorizer, AuditLog audit, Clock clock) {
+            StatementAuthorizer authorizer, AuditLog audit, ServerMetrics metrics, Clock clock) {
         this.limits = requireNonNull(limits, "limits is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.authorizer = requireNonNull(authorizer, "authorizer is null");
         this.audit = requireNonNull(audit, "audit is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -285,6 +288,7 @@ public final class QueryService implements AutoCloseable {
                     prepared.isEmpty(), queryAllocator, userLimits,
                     prepared.map(PreparedQuery::parameterRows).orElse(List.of()));
             undo.forEach(query::onClose);
+            metrics.queryStarted();
             query.onClose(() -> audit(query, kind, authorized.tables()));
             query.onClose(() -> running.remove(id));
             query.onClose(() -> retire(queryAllocator));
@@ -433,13 +437,15 @@ public final class QueryService implements AutoCloseable {
                         : AuditEvent.Outcome.FAILURE;
         audit.record(new AuditEvent(clock.instant(), kind, query.user(), query.session().clientAddress(),
                 Optional.of(query.sql()), tables, query.rowsSent(), query.bytesSent(), query.elapsed(), outcome,
-                query.failure()));
+                query.failure().map(Throwable::getMessage)));
+        metrics.resultSent(query.rowsSent(), query.bytesSent());
+        query.failure().ifPresent(failure -> metrics.queryFailed(failure.kind()));
     }
 
     /** Turns an execution failure into the error the client sees, naming the limit that stopped it, and records it on the query. */
     public PondhouseException failure(RunningQuery query, Exception error) {
         PondhouseException failure = classify(query, error);
-        query.failed(failure.getMessage());
+        query.failed(failure);
         return failure;
     }
 

@@ -3,6 +3,7 @@ package dev.pondhouse.server.query;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.error.ErrorKind;
+import dev.pondhouse.server.error.PondhouseException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public final class RunningQuery implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private final AtomicLong rowsSent = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
-    private volatile String failure;
+    private volatile PondhouseException failure;
 
     // The schema announced to the client: set once before the query is handed out.
     private Schema schema;
@@ -133,13 +134,14 @@ public final class RunningQuery implements AutoCloseable {
     }
 
     /** Records why the query failed, as the client was told; the first failure wins. */
-    void failed(String message) {
+    void failed(PondhouseException error) {
         if (failure == null) {
-            failure = message;
+            failure = error;
         }
     }
 
-    Optional<String> failure() {
+    /** Why it failed, as the client was told. */
+    Optional<PondhouseException> failure() {
         return Optional.ofNullable(failure);
     }
 

@@ -119,6 +119,10 @@ class AdminApiTest {
 
     @Test
     void healthReadinessAndMetricsNeedNoLogin() throws Exception {
+        try (java.sql.Connection connection = server.connect(); java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery("SELECT 1")) {
+            assertThat(result.next()).isTrue();
+        }
         AdminClient.Answer health = client.get("/health");
         AdminClient.Answer ready = client.get("/ready");
         AdminClient.Answer metrics = client.get("/metrics");
@@ -132,6 +136,9 @@ class AdminApiTest {
         assertThat(metrics.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
         assertThat(metrics.text()).contains("jvm_memory_used_bytes", "process_uptime_seconds", "pondhouse_sessions_open",
                 "pondhouse_jobs_active{state=\"running\"}", "pondhouse_queries_started_total");
+        assertThat(metrics.text().lines().filter(line -> line.startsWith("pondhouse_queries_started_total")).findFirst())
+                .as("the query above is counted")
+                .hasValueSatisfying(line -> assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).isPositive());
     }
 
     @Test
