@@ -107,7 +107,8 @@ public final class JdbcUserAuthenticator implements UserAuthenticator {
         } catch (SQLException noDriver) {
             // Not attached: DriverManager's message repeats the whole URL, which may hold credentials.
             throw new UserDatabaseException("users database " + database.redactedUrl() + ": no JDBC driver on the"
-                    + " class path accepts this URL; add the driver's jar to the class path (PONDHOUSE_CLASSPATH)");
+                    + " class path accepts this URL; add the driver's jar to the class path"
+                    + " (PONDHOUSE_CLASSPATH for ./pondhouse, /opt/pondhouse/lib/ in the container image)");
         }
         try {
             realm.checkQueries();

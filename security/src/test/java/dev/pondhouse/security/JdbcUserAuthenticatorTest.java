@@ -180,7 +180,8 @@ class JdbcUserAuthenticatorTest {
         assertThatThrownBy(noDriver::start)
                 .isInstanceOf(UserDatabaseException.class)
                 .hasMessage("users database jdbc:nosuchdatabase://db.example/users…: no JDBC driver on the class path"
-                        + " accepts this URL; add the driver's jar to the class path (PONDHOUSE_CLASSPATH)");
+                        + " accepts this URL; add the driver's jar to the class path (PONDHOUSE_CLASSPATH for ./pondhouse,"
+                        + " /opt/pondhouse/lib/ in the container image)");
     }
 
     @Test

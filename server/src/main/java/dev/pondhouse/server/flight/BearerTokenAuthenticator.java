@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * that send cookies but not the bearer header on every call (the ADBC Java driver's prepared
  * statements, with its cookie middleware switched on).
  *
+ * <p>When the users cannot be read (a users database that does not answer), a login or a call is
+ * refused with UNAVAILABLE, the token is kept, and nothing counts as a failed login.
+ *
  * <p>Thread-safe: tokens live in a concurrent map.
  */
 public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
@@ -108,6 +111,9 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
         AuthenticationResult result;
         try {
             result = users.authenticate(name, password, clientAddress);
+        } catch (IllegalStateException unavailable) {
+            log.warn("login of user '{}' could not be checked", name, unavailable);
+            throw usersUnavailable();
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -154,7 +160,14 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
             tokens.remove(token, entry);
             throw CallStatus.UNAUTHENTICATED.withDescription("session token expired; log in again").toRuntimeException();
         }
-        Optional<AuthenticatedUser> current = users.findUser(entry.user().name());
+        Optional<AuthenticatedUser> current;
+        try {
+            current = users.findUser(entry.user().name());
+        } catch (IllegalStateException unavailable) {
+            // The token is kept: the user may well still exist once the users can be read again.
+            log.warn("user {} could not be looked up", entry.user().name(), unavailable);
+            throw usersUnavailable();
+        }
         if (current.isEmpty() || !current.get().equals(entry.user()) || !grantsKey.apply(current.get()).equals(entry.grantsKey())) {
             tokens.remove(token, entry);
             log.info("token of user {} revoked: the user was removed or their roles or access rules changed",
@@ -164,6 +177,12 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
         }
         tokens.replace(token, entry, new Token(entry.user(), entry.grantsKey(), entry.issued(), entry.expires(), now));
         return new TokenResult(entry.user().name(), token);
+    }
+
+    /** The users (a users database) cannot be read now; says nothing of the cause, which is in the log. */
+    private static RuntimeException usersUnavailable() {
+        return CallStatus.UNAVAILABLE.withDescription("users cannot be checked right now; try again later")
+                .toRuntimeException();
     }
 
     /** Forgets expired tokens; called periodically. */
