@@ -1,5 +1,7 @@
 package dev.pondhouse.security;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Optional;
 
 /**
@@ -37,4 +39,17 @@ public interface UserAuthenticator {
      * @throws IllegalStateException if the users cannot be read now (a users database that does not answer)
      */
     Optional<AuthenticatedUser> findUser(String name);
+
+    /**
+     * The user named by a bearer credential that someone else issued (a JWT of a trusted identity provider),
+     * when it is valid now; empty for anything else. A user accepted here is then found by {@link #findUser},
+     * with the credential's roles, for as long as the credential is valid. None are accepted by default; see
+     * {@link JwtUserAuthenticator}.
+     *
+     * @throws IllegalStateException if the check could not be made (the users cannot be read)
+     */
+    default Optional<AuthenticatedUser> authenticateBearer(String credential) {
+        requireNonNull(credential, "credential is null");
+        return Optional.empty();
+    }
 }

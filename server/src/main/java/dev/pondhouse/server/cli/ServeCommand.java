@@ -2,6 +2,8 @@ package dev.pondhouse.server.cli;
 
 import dev.pondhouse.security.InvalidUserFileException;
 import dev.pondhouse.security.JdbcUserAuthenticator;
+import dev.pondhouse.security.JwtUserAuthenticator;
+import dev.pondhouse.security.JwtVerifier;
 import dev.pondhouse.security.LoginThrottle;
 import dev.pondhouse.security.ShiroUserAuthenticator;
 import dev.pondhouse.security.UserAuthenticator;
@@ -42,7 +44,13 @@ public final class ServeCommand implements Callable<Integer> {
         Users users;
         try {
             loaded = new ConfigLoader().load(config, System.getenv(), overrides);
-            users = users(loaded.auth());
+            users = passwordUsers(loaded.auth());
+            try {
+                users = new Users(withJwt(users.authenticator(), loaded.auth().jwt()), users.watcher());
+            } catch (ConfigException e) {
+                users.watcher().ifPresent(UsersFileWatcher::close);
+                throw e;
+            }
         } catch (ConfigException | InvalidUserFileException | UserDatabaseException e) {
             System.err.println("pondhouse: " + e.getMessage());
             return 2;
@@ -63,7 +71,7 @@ public final class ServeCommand implements Callable<Integer> {
      *
      * @throws ConfigException if neither is set, or the database password file cannot be read
      */
-    private static Users users(ServerConfig.AuthSection auth) {
+    private static Users passwordUsers(ServerConfig.AuthSection auth) {
         if (auth.usersFile().isPresent()) {
             Path usersFile = auth.usersFile().get();
             ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniFile(usersFile);
@@ -84,6 +92,24 @@ public final class ServeCommand implements Callable<Integer> {
         }
         throw new ConfigException("no users: set auth.users-file (create one with 'pondhouse hash-password') or"
                 + " auth.users-jdbc.url (see the README's security chapter)");
+    }
+
+    /**
+     * {@code users}, plus the users of bearer JWTs when {@code auth.jwt} is set.
+     *
+     * @throws ConfigException if the JWKS file is missing or wrong
+     */
+    private static UserAuthenticator withJwt(UserAuthenticator users, ServerConfig.JwtSection jwt) {
+        if (!jwt.configured()) {
+            return users;
+        }
+        JwtVerifier verifier = new JwtVerifier(jwt.trustedIssuer(), Clock.systemUTC());
+        try {
+            verifier.start();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("auth.jwt.jwks-file: " + e.getMessage(), e);
+        }
+        return new JwtUserAuthenticator(users, verifier, Clock.systemUTC());
     }
 
     /** Who may log in, and the watcher that keeps the users file's users current, when there is one. */

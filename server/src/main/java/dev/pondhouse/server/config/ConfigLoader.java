@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  * overrides, each later source winning. Strict: an unknown key or a bad value is a
  * {@link ConfigException} that names the key, the value and the reason.
  *
- * <p>Nested sections ({@code lake.azure}, {@code auth.users-jdbc}) are keys of three parts:
+ * <p>Nested sections ({@code lake.azure}, {@code auth.users-jdbc}, {@code auth.jwt}) are keys of three parts:
  * {@code --set lake.azure.container=lake}, {@code PONDHOUSE_LAKE_AZURE_CONTAINER}. Secrets
  * ({@link ServerConfig.AzureSection#SECRET_KEYS}, {@link ServerConfig.UsersJdbcSection#SECRET_KEYS})
  * are read only from the environment; in the file or in {@code --set} (visible in process
@@ -51,7 +51,7 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     /** Sections nested in a section: environment variables name them with {@code _} like any key. */
     private static final Map<String, List<String>> NESTED_SECTIONS = Map.of("lake", List.of("azure"),
-            "auth", List.of("users-jdbc"));
+            "auth", List.of("users-jdbc", "jwt"));
     /** Secret keys by the section that holds them: read only from the environment. */
     private static final Map<List<String>, Set<String>> SECRETS = Map.of(
             List.of("lake", "azure"), ServerConfig.AzureSection.SECRET_KEYS,

@@ -3,6 +3,7 @@ package dev.pondhouse.server.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.security.JdbcUserAuthenticator;
+import dev.pondhouse.security.TrustedJwtIssuer;
 import dev.pondhouse.security.UserDatabase;
 import dev.pondhouse.server.audit.JsonLinesAuditLog.StatementLogging;
 import dev.pondhouse.server.lake.blob.AzureBlobStoreConfig;
@@ -485,11 +486,12 @@ public record ServerConfig(
      * Who may log in, and what they may read. Users come from the users file or from a database
      * ({@code users-jdbc}), never both; {@code serve} needs one of them.
      */
-    public record AuthSection(Optional<Path> usersFile, UsersJdbcSection usersJdbc, Optional<Path> rulesFile,
-            Duration tokenLifetime, Duration tokenIdleTimeout, Integer maxTokensPerUser) {
+    public record AuthSection(Optional<Path> usersFile, UsersJdbcSection usersJdbc, JwtSection jwt,
+            Optional<Path> rulesFile, Duration tokenLifetime, Duration tokenIdleTimeout, Integer maxTokensPerUser) {
         public AuthSection {
             usersFile = usersFile == null ? Optional.empty() : usersFile;
             usersJdbc = usersJdbc == null ? UsersJdbcSection.defaults() : usersJdbc;
+            jwt = jwt == null ? JwtSection.defaults() : jwt;
             rulesFile = rulesFile == null ? Optional.empty() : rulesFile;
             maxTokensPerUser = maxTokensPerUser == null ? 50 : maxTokensPerUser;
             if (maxTokensPerUser < 1) {
@@ -510,7 +512,47 @@ public record ServerConfig(
         }
 
         static AuthSection defaults() {
-            return new AuthSection(null, null, null, null, null, null);
+            return new AuthSection(null, null, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * Bearer JWTs of one identity provider (e.g. Microsoft Entra ID), accepted besides the users'
+     * passwords: {@code issuer}, {@code audience} and {@code jwks-file} together, or none of them.
+     */
+    public record JwtSection(Optional<String> issuer, Optional<String> audience, Optional<Path> jwksFile,
+            String userClaim, String rolesClaim) {
+        public JwtSection {
+            issuer = orEmpty(issuer);
+            audience = orEmpty(audience);
+            jwksFile = orEmpty(jwksFile);
+            userClaim = userClaim == null ? TrustedJwtIssuer.DEFAULT_USER_CLAIM : userClaim;
+            rolesClaim = rolesClaim == null ? TrustedJwtIssuer.DEFAULT_ROLES_CLAIM : rolesClaim;
+            boolean any = issuer.isPresent() || audience.isPresent() || jwksFile.isPresent();
+            if (any && (issuer.isEmpty() || audience.isEmpty() || jwksFile.isEmpty())) {
+                throw new IllegalArgumentException("auth.jwt: issuer, audience and jwks-file must be set together");
+            }
+            if (issuer.map(String::isBlank).orElse(false) || audience.map(String::isBlank).orElse(false)
+                    || userClaim.isBlank() || rolesClaim.isBlank()) {
+                throw new IllegalArgumentException("auth.jwt: issuer, audience, user-claim and roles-claim must not be blank");
+            }
+        }
+
+        static JwtSection defaults() {
+            return new JwtSection(null, null, null, null, null);
+        }
+
+        /** Whether bearer JWTs are accepted. */
+        public boolean configured() {
+            return issuer.isPresent();
+        }
+
+        /** The trusted issuer. @throws IllegalStateException if not {@link #configured()} */
+        public TrustedJwtIssuer trustedIssuer() {
+            if (!configured()) {
+                throw new IllegalStateException("auth.jwt is not configured");
+            }
+            return new TrustedJwtIssuer(issuer.get(), audience.get(), jwksFile.get(), userClaim, rolesClaim);
         }
     }
 

@@ -350,6 +350,22 @@ class ConfigLoaderTest {
                 .hasMessageContaining("unknown key 'auth.users-jdbc.colour'");
     }
 
+    @Test
+    void jwtIssuerIsReadWithDefaultClaimsAndNeedsItsThreeKeys() {
+        ServerConfig config = loader.load(Optional.empty(), Map.of("PONDHOUSE_AUTH_JWT_AUDIENCE", "api://pondhouse"),
+                Map.of("flight.plaintext", "true", "auth.jwt.issuer", "https://login.example/v2.0",
+                        "auth.jwt.jwks-file", "/etc/pondhouse/jwks.json"));
+        assertThat(config.auth().jwt().trustedIssuer()).isEqualTo(new dev.pondhouse.security.TrustedJwtIssuer(
+                "https://login.example/v2.0", "api://pondhouse", Path.of("/etc/pondhouse/jwks.json"),
+                "preferred_username", "roles"));
+        assertThat(ServerConfig.defaults().auth().jwt().configured()).isFalse();
+
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(),
+                Map.of("flight.plaintext", "true", "auth.jwt.issuer", "https://login.example/v2.0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.jwt: issuer, audience and jwks-file must be set together");
+    }
+
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
         Map<String, String> copy = new java.util.HashMap<>(base);
         copy.put(key, value);

@@ -119,6 +119,22 @@ class BearerTokenAuthenticatorTest {
         assertThat(resume(token).getPeerIdentity()).isEqualTo("alice");
     }
 
+    @Test
+    void bearerCredentialOfAnIdentityProviderAuthenticatesEachCallOnItsOwn() {
+        users.externalCredentials.put("header.erin.signature", new AuthenticatedUser("erin", Set.of("analyst")));
+
+        AuthResult result = resume("header.erin.signature");
+        assertThat(result.getPeerIdentity()).isEqualTo("erin");
+        CallHeaders outgoing = new FlightCallHeaders();
+        result.appendToOutgoingHeaders(outgoing);
+        assertThat(outgoing.keys()).as("no token of ours is handed out").isEmpty();
+
+        assertThatThrownBy(() -> resume("header.forged.signature")).hasMessageContaining("invalid credentials");
+        assertThatThrownBy(() -> resume("notOneOfOurs")).hasMessageContaining("unknown or expired");
+        users.unavailable = true;
+        assertThatThrownBy(() -> resume("header.erin.signature")).hasMessageContaining("users cannot be checked right now");
+    }
+
     private String login(String user, String password) {
         CallHeaders headers = new FlightCallHeaders();
         headers.insert(Auth2Constants.AUTHORIZATION_HEADER, Auth2Constants.BASIC_PREFIX
@@ -147,6 +163,8 @@ class BearerTokenAuthenticatorTest {
         private final Map<String, String> passwords = new HashMap<>();
         private final Map<String, AuthenticatedUser> accounts = new HashMap<>();
         private final Set<String> throttled = new java.util.HashSet<>();
+        /** Bearer credentials of an identity provider, and whom they name. */
+        final Map<String, AuthenticatedUser> externalCredentials = new HashMap<>();
         /** When set, every call fails as a users database that does not answer. */
         boolean unavailable;
 
@@ -181,6 +199,12 @@ class BearerTokenAuthenticatorTest {
         public Optional<AuthenticatedUser> findUser(String name) {
             requireAvailable();
             return Optional.ofNullable(accounts.get(name));
+        }
+
+        @Override
+        public Optional<AuthenticatedUser> authenticateBearer(String credential) {
+            requireAvailable();
+            return Optional.ofNullable(externalCredentials.get(credential));
         }
 
         private void requireAvailable() {
