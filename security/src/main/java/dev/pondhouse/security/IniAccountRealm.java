@@ -7,7 +7,6 @@ import org.apache.shiro.authc.AuthenticationInfo;
 import org.apache.shiro.authc.AuthenticationToken;
 import org.apache.shiro.authc.SimpleAuthenticationInfo;
 import org.apache.shiro.authc.UsernamePasswordToken;
-import org.apache.shiro.authc.credential.CredentialsMatcher;
 import org.apache.shiro.authz.AuthorizationInfo;
 import org.apache.shiro.authz.SimpleAuthorizationInfo;
 import org.apache.shiro.realm.AuthorizingRealm;
@@ -26,9 +25,11 @@ final class IniAccountRealm extends AuthorizingRealm {
 
     private final Supplier<IniUserFile> usersInForce;
 
-    /** @param usersInForce the users to answer from, asked once per call */
-    IniAccountRealm(Supplier<IniUserFile> usersInForce, CredentialsMatcher credentialsMatcher) {
-        super(requireNonNull(credentialsMatcher, "credentialsMatcher is null"));
+    /**
+     * @param usersInForce the users to answer from, asked once per call
+     *     ({@link ShiroLogin} sets the credentials matcher)
+     */
+    IniAccountRealm(Supplier<IniUserFile> usersInForce) {
         this.usersInForce = requireNonNull(usersInForce, "usersInForce is null");
         setName(NAME);
         setCachingEnabled(false);

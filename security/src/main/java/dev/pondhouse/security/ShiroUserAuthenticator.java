@@ -7,23 +7,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.UUID;
-import org.apache.shiro.authc.AuthenticationException;
-import org.apache.shiro.authc.AuthenticationInfo;
-import org.apache.shiro.authc.IncorrectCredentialsException;
-import org.apache.shiro.authc.UnknownAccountException;
-import org.apache.shiro.authc.UsernamePasswordToken;
 import org.apache.shiro.authc.credential.DefaultPasswordService;
-import org.apache.shiro.authc.credential.PasswordMatcher;
 import org.apache.shiro.authc.credential.PasswordService;
 import org.apache.shiro.mgt.DefaultSecurityManager;
-import org.apache.shiro.mgt.DefaultSessionStorageEvaluator;
-import org.apache.shiro.mgt.DefaultSubjectDAO;
-import org.apache.shiro.mgt.DefaultSubjectFactory;
-import org.apache.shiro.subject.Subject;
-import org.apache.shiro.subject.SubjectContext;
 
 /**
  * Authenticates against a users file with Apache Shiro, used as a library: one
@@ -57,7 +44,8 @@ import org.apache.shiro.subject.SubjectContext;
  * has that cost. An empty password is refused before any user is looked up. Every failure is counted by the
  * {@link LoginThrottle}; an attempt it refuses is {@link AuthenticationResult.Throttled} and no password is
  * checked for it. Errors that are not about the credentials (a bug, a missing hash provider) are not
- * disguised as failed logins: they surface as {@link IllegalStateException} and are not counted.
+ * disguised as failed logins: they surface as {@link IllegalStateException} and are not counted. This
+ * check is {@link ShiroLogin}, shared with {@link JdbcUserAuthenticator}, which keeps users in a database.
  *
  * <h2>Changing users while running</h2>
  *
@@ -70,10 +58,7 @@ import org.apache.shiro.subject.SubjectContext;
 public final class ShiroUserAuthenticator implements UserAuthenticator {
     private static final String INLINE_SOURCE = "users INI text";
 
-    private final PasswordService passwordService;
-    private final String unknownUserPasswordHash;
-    private final LoginThrottle throttle;
-    private final DefaultSecurityManager securityManager;
+    private final ShiroLogin login;
     /** The users in force; replaced whole when the users file changes. */
     private volatile IniUserFile userFile;
 
@@ -87,20 +72,8 @@ public final class ShiroUserAuthenticator implements UserAuthenticator {
     ShiroUserAuthenticator(IniUserFile userFile, PasswordService passwordService, String unknownUserPasswordHash,
             LoginThrottle throttle) {
         this.userFile = requireNonNull(userFile, "userFile is null");
-        this.passwordService = requireNonNull(passwordService, "passwordService is null");
-        this.unknownUserPasswordHash = requireNonNull(unknownUserPasswordHash, "unknownUserPasswordHash is null");
-        this.throttle = requireNonNull(throttle, "throttle is null");
-        PasswordHashFormat.requireAccepted(unknownUserPasswordHash);
-
-        PasswordMatcher passwordMatcher = new PasswordMatcher();
-        passwordMatcher.setPasswordService(passwordService);
-        this.securityManager = new DefaultSecurityManager(new IniAccountRealm(() -> this.userFile, passwordMatcher));
-        DefaultSessionStorageEvaluator sessionStorage = new DefaultSessionStorageEvaluator();
-        sessionStorage.setSessionStorageEnabled(false);
-        DefaultSubjectDAO subjectStore = new DefaultSubjectDAO();
-        subjectStore.setSessionStorageEvaluator(sessionStorage);
-        securityManager.setSubjectDAO(subjectStore);
-        securityManager.setSubjectFactory(new SessionlessSubjectFactory());
+        this.login = new ShiroLogin(new IniAccountRealm(() -> this.userFile), passwordService,
+                unknownUserPasswordHash, throttle, this::findUser);
     }
 
     /**
@@ -136,9 +109,8 @@ public final class ShiroUserAuthenticator implements UserAuthenticator {
     }
 
     private static ShiroUserAuthenticator create(IniUserFile userFile, LoginThrottle throttle) {
-        char[] nobodysPassword = UUID.randomUUID().toString().toCharArray();
-        String unknownUserPasswordHash = new PasswordHasher().hash(nobodysPassword);
-        return new ShiroUserAuthenticator(userFile, new DefaultPasswordService(), unknownUserPasswordHash, throttle);
+        return new ShiroUserAuthenticator(userFile, new DefaultPasswordService(), ShiroLogin.nobodysPasswordHash(),
+                throttle);
     }
 
     /** Reads and checks the users file at {@code file}. */
@@ -174,20 +146,9 @@ public final class ShiroUserAuthenticator implements UserAuthenticator {
 
     @Override
     public AuthenticationResult authenticate(String user, char[] password, Optional<String> clientAddress) {
-        requireNonNull(user, "user is null");
-        requireNonNull(password, "password is null");
-        requireNonNull(clientAddress, "clientAddress is null");
-        Optional<Duration> refusal = throttle.refusal(user, clientAddress);
-        if (refusal.isPresent()) {
-            return new AuthenticationResult.Throttled(refusal.get());
-        }
-        Optional<AuthenticatedUser> checked = check(user, password);
-        if (checked.isEmpty()) {
-            throttle.failed(user, clientAddress);
-            return new AuthenticationResult.Invalid();
-        }
-        throttle.succeeded(user);
-        return new AuthenticationResult.Success(checked.get());
+        // The roles of a successful login come from the users in force after the check; if the file was
+        // swapped during the check and the user is gone, the login fails like any other.
+        return login.authenticate(user, password, clientAddress);
     }
 
     @Override
@@ -201,45 +162,8 @@ public final class ShiroUserAuthenticator implements UserAuthenticator {
         this.userFile = requireNonNull(users, "users is null");
     }
 
-    /** The user if {@code password} is theirs; empty for an unknown user or a wrong or empty password. */
-    private Optional<AuthenticatedUser> check(String user, char[] password) {
-        if (password.length == 0) {
-            // Shiro refuses an empty password without hashing; refusing it here, before any lookup, keeps
-            // that fast path the same for known and unknown users.
-            return Optional.empty();
-        }
-        // A copy, because clearing the token zeroes its array and the caller's array is the caller's.
-        UsernamePasswordToken token = new UsernamePasswordToken(user, password.clone());
-        try {
-            AuthenticationInfo info = securityManager.authenticate(token);
-            String name = (String) info.getPrincipals().getPrimaryPrincipal();
-            // The roles come from the users in force now; if the file was swapped during the check and the
-            // user is gone, the login fails like any other.
-            return findUser(name);
-        } catch (UnknownAccountException unknownUser) {
-            // Spend what a wrong password costs, so the response time does not reveal which users exist.
-            passwordService.passwordsMatch(password, unknownUserPasswordHash);
-            return Optional.empty();
-        } catch (IncorrectCredentialsException wrongPassword) {
-            return Optional.empty();
-        } catch (AuthenticationException unexpected) {
-            throw new IllegalStateException("authentication of a user could not be completed", unexpected);
-        } finally {
-            token.clear();
-        }
-    }
-
     /** The security manager, for tests of its configuration. */
     DefaultSecurityManager securityManager() {
-        return securityManager;
-    }
-
-    /** Creates subjects that never create a Shiro session, even when asked for one. */
-    private static final class SessionlessSubjectFactory extends DefaultSubjectFactory {
-        @Override
-        public Subject createSubject(SubjectContext context) {
-            context.setSessionCreationEnabled(false);
-            return super.createSubject(context);
-        }
+        return login.securityManager();
     }
 }

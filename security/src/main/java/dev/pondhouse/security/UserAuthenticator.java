@@ -1,5 +1,7 @@
 package dev.pondhouse.security;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Optional;
 
 /**
@@ -23,15 +25,31 @@ public interface UserAuthenticator {
      * @param clientAddress the client's network address, for counting failures per address; empty when the
      *     caller does not know it (then only the user name is counted)
      * @throws NullPointerException if an argument is null
-     * @throws IllegalStateException if the check could not be made (a broken hash provider); never for
-     *     wrong credentials
+     * @throws IllegalStateException if the check could not be made (a broken hash provider, a users database
+     *     that cannot be read); never for wrong credentials
      */
     AuthenticationResult authenticate(String user, char[] password, Optional<String> clientAddress);
 
     /**
-     * The user called {@code name} as the users file says now, with their current roles; empty once the user
-     * has been removed. For checking, after the users file changed, that a logged-in user still exists and
-     * holds the same roles.
+     * The user called {@code name} as the users file or database says now, with their current roles; empty once
+     * the user has been removed. For checking, after the users changed, that a logged-in user still exists and
+     * holds the same roles. Called on every Flight call, so it must be cheap: an implementation over a remote
+     * store may answer from a short-lived cache (and says how long).
+     *
+     * @throws IllegalStateException if the users cannot be read now (a users database that does not answer)
      */
     Optional<AuthenticatedUser> findUser(String name);
+
+    /**
+     * The user named by a bearer credential that someone else issued (a JWT of a trusted identity provider),
+     * when it is valid now; empty for anything else. A user accepted here is then found by {@link #findUser},
+     * with the credential's roles, for as long as the credential is valid. None are accepted by default; see
+     * {@link JwtUserAuthenticator}.
+     *
+     * @throws IllegalStateException if the check could not be made (the users cannot be read)
+     */
+    default Optional<AuthenticatedUser> authenticateBearer(String credential) {
+        requireNonNull(credential, "credential is null");
+        return Optional.empty();
+    }
 }

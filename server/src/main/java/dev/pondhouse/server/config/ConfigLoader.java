@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,17 +40,22 @@ import java.util.stream.Collectors;
  * overrides, each later source winning. Strict: an unknown key or a bad value is a
  * {@link ConfigException} that names the key, the value and the reason.
  *
- * <p>Nested sections ({@code lake.azure}) are keys of three parts: {@code --set
- * lake.azure.container=lake}, {@code PONDHOUSE_LAKE_AZURE_CONTAINER}. Secrets
- * ({@link ServerConfig.AzureSection#SECRET_KEYS}) are read only from the environment; in the file
- * or in {@code --set} (visible in process listings) they are refused, and their {@code *-file}
- * keys are the alternative.
+ * <p>Nested sections ({@code lake.azure}, {@code auth.users-jdbc}, {@code auth.jwt}) are keys of three parts:
+ * {@code --set lake.azure.container=lake}, {@code PONDHOUSE_LAKE_AZURE_CONTAINER}. Secrets
+ * ({@link ServerConfig.AzureSection#SECRET_KEYS}, {@link ServerConfig.UsersJdbcSection#SECRET_KEYS})
+ * are read only from the environment; in the file or in {@code --set} (visible in process
+ * listings) they are refused, and their {@code *-file} keys are the alternative.
  */
 public final class ConfigLoader {
     private static final String ENVIRONMENT_PREFIX = "PONDHOUSE_";
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     /** Sections nested in a section: environment variables name them with {@code _} like any key. */
-    private static final Map<String, List<String>> NESTED_SECTIONS = Map.of("lake", List.of("azure"));
+    private static final Map<String, List<String>> NESTED_SECTIONS = Map.of("lake", List.of("azure"),
+            "auth", List.of("users-jdbc", "jwt"));
+    /** Secret keys by the section that holds them: read only from the environment. */
+    private static final Map<List<String>, Set<String>> SECRETS = Map.of(
+            List.of("lake", "azure"), ServerConfig.AzureSection.SECRET_KEYS,
+            List.of("auth", "users-jdbc"), ServerConfig.UsersJdbcSection.SECRET_KEYS);
 
     private final ObjectMapper yaml;
 
@@ -158,13 +164,20 @@ public final class ConfigLoader {
     }
 
     private static void refuseSecrets(ObjectNode tree, String origin) {
-        JsonNode azure = tree.path("lake").path("azure");
-        for (String key : ServerConfig.AzureSection.SECRET_KEYS) {
-            if (azure.has(key)) {
-                String variable = ENVIRONMENT_PREFIX + ("lake_azure_" + key).toUpperCase(Locale.ROOT).replace('-', '_');
-                throw new ConfigException(origin + ": lake.azure." + key + " is a secret and is not read from here;"
-                        + " set the environment variable " + variable + ", or put it in a file named by lake.azure."
-                        + key + "-file");
+        for (Map.Entry<List<String>, Set<String>> section : SECRETS.entrySet()) {
+            JsonNode node = tree;
+            for (String part : section.getKey()) {
+                node = node.path(part);
+            }
+            String prefix = String.join(".", section.getKey()) + ".";
+            for (String key : section.getValue()) {
+                if (node.has(key)) {
+                    String variable = ENVIRONMENT_PREFIX + (prefix + key).toUpperCase(Locale.ROOT).replace('-', '_')
+                            .replace('.', '_');
+                    throw new ConfigException(origin + ": " + prefix + key + " is a secret and is not read from here;"
+                            + " set the environment variable " + variable + ", or put it in a file named by " + prefix
+                            + key + "-file");
+                }
             }
         }
     }

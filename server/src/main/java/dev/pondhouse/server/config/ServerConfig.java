@@ -2,6 +2,9 @@ package dev.pondhouse.server.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pondhouse.security.JdbcUserAuthenticator;
+import dev.pondhouse.security.TrustedJwtIssuer;
+import dev.pondhouse.security.UserDatabase;
 import dev.pondhouse.server.audit.JsonLinesAuditLog.StatementLogging;
 import dev.pondhouse.server.lake.blob.AzureBlobStoreConfig;
 import dev.pondhouse.server.lake.blob.BlobName;
@@ -487,11 +490,16 @@ public record ServerConfig(
         }
     }
 
-    /** Who may log in, and what they may read. */
-    public record AuthSection(Optional<Path> usersFile, Optional<Path> rulesFile, Duration tokenLifetime,
-            Duration tokenIdleTimeout, Integer maxTokensPerUser) {
+    /**
+     * Who may log in, and what they may read. Users come from the users file or from a database
+     * ({@code users-jdbc}), never both; {@code serve} needs one of them.
+     */
+    public record AuthSection(Optional<Path> usersFile, UsersJdbcSection usersJdbc, JwtSection jwt,
+            Optional<Path> rulesFile, Duration tokenLifetime, Duration tokenIdleTimeout, Integer maxTokensPerUser) {
         public AuthSection {
             usersFile = usersFile == null ? Optional.empty() : usersFile;
+            usersJdbc = usersJdbc == null ? UsersJdbcSection.defaults() : usersJdbc;
+            jwt = jwt == null ? JwtSection.defaults() : jwt;
             rulesFile = rulesFile == null ? Optional.empty() : rulesFile;
             maxTokensPerUser = maxTokensPerUser == null ? 50 : maxTokensPerUser;
             if (maxTokensPerUser < 1) {
@@ -505,10 +513,133 @@ public record ServerConfig(
             if (tokenIdleTimeout.isZero() || tokenIdleTimeout.isNegative()) {
                 throw new IllegalArgumentException("auth.token-idle-timeout must be positive");
             }
+            if (usersFile.isPresent() && usersJdbc.configured()) {
+                throw new IllegalArgumentException("auth.users-file and auth.users-jdbc.url are both set; users come"
+                        + " from one of them, choose one");
+            }
         }
 
         static AuthSection defaults() {
-            return new AuthSection(null, null, null, null, null);
+            return new AuthSection(null, null, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * Bearer JWTs of one identity provider (e.g. Microsoft Entra ID), accepted besides the users'
+     * passwords: {@code issuer}, {@code audience} and {@code jwks-file} together, or none of them.
+     */
+    public record JwtSection(Optional<String> issuer, Optional<String> audience, Optional<Path> jwksFile,
+            String userClaim, String rolesClaim) {
+        public JwtSection {
+            issuer = orEmpty(issuer);
+            audience = orEmpty(audience);
+            jwksFile = orEmpty(jwksFile);
+            userClaim = userClaim == null ? TrustedJwtIssuer.DEFAULT_USER_CLAIM : userClaim;
+            rolesClaim = rolesClaim == null ? TrustedJwtIssuer.DEFAULT_ROLES_CLAIM : rolesClaim;
+            boolean any = issuer.isPresent() || audience.isPresent() || jwksFile.isPresent();
+            if (any && (issuer.isEmpty() || audience.isEmpty() || jwksFile.isEmpty())) {
+                throw new IllegalArgumentException("auth.jwt: issuer, audience and jwks-file must be set together");
+            }
+            if (issuer.map(String::isBlank).orElse(false) || audience.map(String::isBlank).orElse(false)
+                    || userClaim.isBlank() || rolesClaim.isBlank()) {
+                throw new IllegalArgumentException("auth.jwt: issuer, audience, user-claim and roles-claim must not be blank");
+            }
+        }
+
+        static JwtSection defaults() {
+            return new JwtSection(null, null, null, null, null);
+        }
+
+        /** Whether bearer JWTs are accepted. */
+        public boolean configured() {
+            return issuer.isPresent();
+        }
+
+        /** The trusted issuer. @throws IllegalStateException if not {@link #configured()} */
+        public TrustedJwtIssuer trustedIssuer() {
+            if (!configured()) {
+                throw new IllegalStateException("auth.jwt is not configured");
+            }
+            return new TrustedJwtIssuer(issuer.get(), audience.get(), jwksFile.get(), userClaim, rolesClaim);
+        }
+    }
+
+    /**
+     * Users, password hashes and roles read from a database over JDBC (any driver on the class
+     * path). The database password comes from the environment or a file, never the configuration
+     * file; {@link #toString()} hides it.
+     *
+     * @param cacheTime how long an answer about a logged-in user (exists? which roles?) is reused
+     */
+    public record UsersJdbcSection(Optional<String> url, Optional<String> user, Optional<String> password,
+            Optional<Path> passwordFile, String passwordQuery, String rolesQuery, Duration cacheTime) {
+        /** The keys whose values are secrets: only from the environment, never from the file or --set. */
+        public static final Set<String> SECRET_KEYS = Set.of("password");
+
+        public UsersJdbcSection {
+            url = orEmpty(url);
+            user = orEmpty(user);
+            password = orEmpty(password);
+            passwordFile = orEmpty(passwordFile);
+            passwordQuery = passwordQuery == null ? UserDatabase.DEFAULT_PASSWORD_QUERY : passwordQuery;
+            rolesQuery = rolesQuery == null ? UserDatabase.DEFAULT_ROLES_QUERY : rolesQuery;
+            cacheTime = cacheTime == null ? JdbcUserAuthenticator.DEFAULT_CACHE_TIME : cacheTime;
+            if (url.isEmpty() && (user.isPresent() || password.isPresent() || passwordFile.isPresent()
+                    || !passwordQuery.equals(UserDatabase.DEFAULT_PASSWORD_QUERY)
+                    || !rolesQuery.equals(UserDatabase.DEFAULT_ROLES_QUERY))) {
+                throw new IllegalArgumentException("auth.users-jdbc: keys are set but auth.users-jdbc.url is not");
+            }
+            if (password.isPresent() && passwordFile.isPresent()) {
+                throw new IllegalArgumentException("auth.users-jdbc.password and auth.users-jdbc.password-file are both"
+                        + " set; choose one");
+            }
+            if (passwordQuery.isBlank() || rolesQuery.isBlank()) {
+                throw new IllegalArgumentException("auth.users-jdbc: the password and roles queries must not be blank");
+            }
+            if (cacheTime.isNegative()) {
+                throw new IllegalArgumentException("auth.users-jdbc.cache-time must not be negative (0 asks every time)");
+            }
+            if (url.isPresent() && !url.get().startsWith("jdbc:")) {
+                // The value is not repeated: a URL may carry credentials.
+                throw new IllegalArgumentException("auth.users-jdbc.url is not a JDBC URL; it must start with jdbc:");
+            }
+        }
+
+        static UsersJdbcSection defaults() {
+            return new UsersJdbcSection(null, null, null, null, null, null, null);
+        }
+
+        /** Whether users come from a database. */
+        public boolean configured() {
+            return url.isPresent();
+        }
+
+        /** The database to read users from; reads the password file named here (at start-up, not at load). */
+        public UserDatabase userDatabase() throws IOException {
+            String jdbcUrl = url.orElseThrow(() -> new IllegalStateException("auth.users-jdbc.url is not set"));
+            Optional<String> secret = password;
+            if (passwordFile.isPresent()) {
+                try {
+                    // Only the line end is dropped: a password may begin or end with spaces.
+                    String content = Files.readString(passwordFile.get()).replaceFirst("\\R\\z", "");
+                    if (content.isEmpty()) {
+                        throw new IOException("the file is empty");
+                    }
+                    secret = Optional.of(content);
+                } catch (IOException e) {
+                    throw new IOException("auth.users-jdbc.password-file: cannot read " + passwordFile.get() + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            return new UserDatabase(jdbcUrl, user, secret, passwordQuery, rolesQuery);
+        }
+
+        @Override
+        public String toString() {
+            return "UsersJdbcSection[url=" + url.map(value -> new UserDatabase(value).redactedUrl()).orElse("")
+                    + ", user=" + user.orElse("") + ", password=" + (password.isPresent() ? "(hidden)"
+                    : passwordFile.map(file -> "from " + file).orElse("none")) + ", passwordQuery=" + passwordQuery
+                    + ", rolesQuery=" + rolesQuery + ", cacheTime=" + cacheTime + "]";
         }
     }
 

@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * that send cookies but not the bearer header on every call (the ADBC Java driver's prepared
  * statements, with its cookie middleware switched on).
  *
+ * <p>A bearer credential that is not one of our tokens is offered to
+ * {@link UserAuthenticator#authenticateBearer} (a JWT of a trusted identity provider, when configured) and,
+ * if valid, authenticates that one call.
+ *
+ * <p>When the users cannot be read (a users database that does not answer), a login or a call is
+ * refused with UNAVAILABLE, the token is kept, and nothing counts as a failed login.
+ *
  * <p>Thread-safe: tokens live in a concurrent map.
  */
 public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
@@ -108,6 +115,9 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
         AuthenticationResult result;
         try {
             result = users.authenticate(name, password, clientAddress);
+        } catch (IllegalStateException unavailable) {
+            log.warn("login of user '{}' could not be checked", name, unavailable);
+            throw usersUnavailable();
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -148,13 +158,20 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
         Token entry = tokens.get(token);
         Instant now = clock.instant();
         if (entry == null) {
-            throw CallStatus.UNAUTHENTICATED.withDescription("session token unknown or expired; log in again").toRuntimeException();
+            return externalBearer(token);
         }
         if (now.isAfter(entry.expires()) || now.isAfter(entry.lastUsed().plus(idleTimeout))) {
             tokens.remove(token, entry);
             throw CallStatus.UNAUTHENTICATED.withDescription("session token expired; log in again").toRuntimeException();
         }
-        Optional<AuthenticatedUser> current = users.findUser(entry.user().name());
+        Optional<AuthenticatedUser> current;
+        try {
+            current = users.findUser(entry.user().name());
+        } catch (IllegalStateException unavailable) {
+            // The token is kept: the user may well still exist once the users can be read again.
+            log.warn("user {} could not be looked up", entry.user().name(), unavailable);
+            throw usersUnavailable();
+        }
         if (current.isEmpty() || !current.get().equals(entry.user()) || !grantsKey.apply(current.get()).equals(entry.grantsKey())) {
             tokens.remove(token, entry);
             log.info("token of user {} revoked: the user was removed or their roles or access rules changed",
@@ -174,6 +191,34 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
         return tokens.values().stream().map(Token::user).filter(user -> user.name().equals(name)).findFirst();
     }
 
+    /**
+     * A bearer credential that is not one of our tokens: a JWT of a trusted issuer (when one is configured)
+     * is accepted for this call as the user it names; it is checked again on every call and nothing is kept
+     * here. Anything else with the shape of a JWT is "invalid credentials".
+     */
+    private AuthResult externalBearer(String credential) {
+        Optional<AuthenticatedUser> user;
+        try {
+            user = users.authenticateBearer(credential);
+        } catch (IllegalStateException unavailable) {
+            log.warn("a bearer credential could not be checked", unavailable);
+            throw usersUnavailable();
+        }
+        if (user.isPresent()) {
+            return new ExternalBearerResult(user.get().name());
+        }
+        if (credential.indexOf('.') >= 0) {
+            throw CallStatus.UNAUTHENTICATED.withDescription(AuthenticationResult.INVALID_CREDENTIALS).toRuntimeException();
+        }
+        throw CallStatus.UNAUTHENTICATED.withDescription("session token unknown or expired; log in again").toRuntimeException();
+    }
+
+    /** The users (a users database) cannot be read now; says nothing of the cause, which is in the log. */
+    private static RuntimeException usersUnavailable() {
+        return CallStatus.UNAVAILABLE.withDescription("users cannot be checked right now; try again later")
+                .toRuntimeException();
+    }
+
     /** Forgets expired tokens; called periodically. */
     public void evictExpired() {
         Instant now = clock.instant();
@@ -181,6 +226,14 @@ public final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
     }
 
     private record Token(AuthenticatedUser user, String grantsKey, Instant issued, Instant expires, Instant lastUsed) {}
+
+    /** A call made with someone else's credential: nothing to send back, the client keeps sending it. */
+    private record ExternalBearerResult(String peerIdentity) implements AuthResult {
+        @Override
+        public String getPeerIdentity() {
+            return peerIdentity;
+        }
+    }
 
     private record TokenResult(String peerIdentity, String token) implements AuthResult {
         @Override

@@ -126,7 +126,7 @@ class ServerProcessTest {
     }
 
     /** Waits for the line that says where the server listens; fails with the output when it does not come. */
-    private static int awaitPort(Process process, Path log) throws Exception {
+    static int awaitPort(Process process, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             String output = Files.exists(log) ? Files.readString(log) : "";

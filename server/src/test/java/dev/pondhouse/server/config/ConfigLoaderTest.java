@@ -280,6 +280,92 @@ class ConfigLoaderTest {
                 .hasMessageContaining("the name s.a is used twice");
     }
 
+    @Test
+    void usersDatabaseIsReadFromTheFileAndTheEnvironment() throws Exception {
+        Path passwordFile = folder.resolve("db-password");
+        Files.writeString(passwordFile, " secret with spaces \n");
+        ServerConfig config = loader.load(file("""
+                flight:
+                  plaintext: true
+                auth:
+                  users-jdbc:
+                    url: jdbc:postgresql://db.example/pondhouse?sslmode=require
+                    user: pondhouse
+                    roles-query: SELECT role_name FROM grants WHERE login = ?
+                    cache-time: 10s
+                """), Map.of("PONDHOUSE_AUTH_USERS_JDBC_PASSWORD_FILE", passwordFile.toString()), Map.of());
+
+        ServerConfig.UsersJdbcSection jdbc = config.auth().usersJdbc();
+        assertThat(jdbc.configured()).isTrue();
+        assertThat(jdbc.cacheTime()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(jdbc.passwordQuery()).isEqualTo("SELECT password_hash FROM users WHERE name = ?");
+        assertThat(jdbc.userDatabase()).isEqualTo(new dev.pondhouse.security.UserDatabase(
+                "jdbc:postgresql://db.example/pondhouse?sslmode=require", Optional.of("pondhouse"),
+                Optional.of(" secret with spaces "), "SELECT password_hash FROM users WHERE name = ?",
+                "SELECT role_name FROM grants WHERE login = ?"));
+        assertThat(config.auth().usersFile()).isEmpty();
+        assertThat(ServerConfig.defaults().auth().usersJdbc().configured()).isFalse();
+    }
+
+    @Test
+    void usersDatabasePasswordComesOnlyFromTheEnvironmentAndIsNeverShown() throws Exception {
+        ServerConfig config = loader.load(Optional.empty(), Map.of("PONDHOUSE_AUTH_USERS_JDBC_PASSWORD", "topsecret"),
+                Map.of("flight.plaintext", "true", "auth.users-jdbc.url", "jdbc:postgresql://db/users"));
+        assertThat(config.auth().usersJdbc().userDatabase().password()).hasValue("topsecret");
+        assertThat(config.toString()).doesNotContain("topsecret");
+        assertThat(config.auth().usersJdbc().userDatabase().toString()).doesNotContain("topsecret");
+
+        assertThatThrownBy(() -> loader.load(file("""
+                flight:
+                  plaintext: true
+                auth:
+                  users-jdbc:
+                    url: jdbc:postgresql://db/users
+                    password: topsecret
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.users-jdbc.password is a secret")
+                .hasMessageContaining("PONDHOUSE_AUTH_USERS_JDBC_PASSWORD")
+                .hasMessageNotContaining("topsecret");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(),
+                Map.of("flight.plaintext", "true", "auth.users-jdbc.password", "topsecret")))
+                .hasMessageContaining("auth.users-jdbc.password is a secret")
+                .hasMessageNotContaining("topsecret");
+    }
+
+    @Test
+    void usersComeFromTheFileOrTheDatabaseNotBoth() {
+        Map<String, String> base = Map.of("flight.plaintext", "true");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(), with(with(base, "auth.users-file", "/etc/users.ini"),
+                "auth.users-jdbc.url", "jdbc:duckdb:/srv/users.duckdb")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.users-file and auth.users-jdbc.url are both set");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(), with(base, "auth.users-jdbc.user", "pondhouse")))
+                .hasMessageContaining("auth.users-jdbc.url is not");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(),
+                with(base, "auth.users-jdbc.url", "postgresql://name:topsecret@db/users")))
+                .hasMessageContaining("auth.users-jdbc.url is not a JDBC URL")
+                .hasMessageNotContaining("topsecret");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(), with(base, "auth.users-jdbc.colour", "blue")))
+                .hasMessageContaining("unknown key 'auth.users-jdbc.colour'");
+    }
+
+    @Test
+    void jwtIssuerIsReadWithDefaultClaimsAndNeedsItsThreeKeys() {
+        ServerConfig config = loader.load(Optional.empty(), Map.of("PONDHOUSE_AUTH_JWT_AUDIENCE", "api://pondhouse"),
+                Map.of("flight.plaintext", "true", "auth.jwt.issuer", "https://login.example/v2.0",
+                        "auth.jwt.jwks-file", "/etc/pondhouse/jwks.json"));
+        assertThat(config.auth().jwt().trustedIssuer()).isEqualTo(new dev.pondhouse.security.TrustedJwtIssuer(
+                "https://login.example/v2.0", "api://pondhouse", Path.of("/etc/pondhouse/jwks.json"),
+                "preferred_username", "roles"));
+        assertThat(ServerConfig.defaults().auth().jwt().configured()).isFalse();
+
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(),
+                Map.of("flight.plaintext", "true", "auth.jwt.issuer", "https://login.example/v2.0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.jwt: issuer, audience and jwks-file must be set together");
+    }
+
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
         Map<String, String> copy = new java.util.HashMap<>(base);
         copy.put(key, value);

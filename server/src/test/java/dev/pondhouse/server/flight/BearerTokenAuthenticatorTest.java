@@ -102,6 +102,39 @@ class BearerTokenAuthenticatorTest {
         assertThatThrownBy(() -> resume(carol)).as("revoked for good").hasMessageContaining("unknown or expired");
     }
 
+    @Test
+    void usersThatCannotBeReadMakeCallsUnavailableWithoutLosingTheToken() {
+        users.add("alice", "secret", "reader");
+        String token = login("alice", "secret");
+        users.unavailable = true;
+
+        assertThatThrownBy(() -> resume(token)).hasMessageContaining("users cannot be checked right now");
+        assertThatThrownBy(() -> login("alice", "secret"))
+                .isInstanceOfSatisfying(FlightRuntimeException.class,
+                        e -> assertThat(e.status().code()).isEqualTo(org.apache.arrow.flight.FlightStatusCode.UNAVAILABLE))
+                .hasMessageNotContaining("database is down");
+        assertThat(audit).extracting(AuditEvent::outcome).containsExactly(AuditEvent.Outcome.SUCCESS);
+
+        users.unavailable = false;
+        assertThat(resume(token).getPeerIdentity()).isEqualTo("alice");
+    }
+
+    @Test
+    void bearerCredentialOfAnIdentityProviderAuthenticatesEachCallOnItsOwn() {
+        users.externalCredentials.put("header.erin.signature", new AuthenticatedUser("erin", Set.of("analyst")));
+
+        AuthResult result = resume("header.erin.signature");
+        assertThat(result.getPeerIdentity()).isEqualTo("erin");
+        CallHeaders outgoing = new FlightCallHeaders();
+        result.appendToOutgoingHeaders(outgoing);
+        assertThat(outgoing.keys()).as("no token of ours is handed out").isEmpty();
+
+        assertThatThrownBy(() -> resume("header.forged.signature")).hasMessageContaining("invalid credentials");
+        assertThatThrownBy(() -> resume("notOneOfOurs")).hasMessageContaining("unknown or expired");
+        users.unavailable = true;
+        assertThatThrownBy(() -> resume("header.erin.signature")).hasMessageContaining("users cannot be checked right now");
+    }
+
     private String login(String user, String password) {
         CallHeaders headers = new FlightCallHeaders();
         headers.insert(Auth2Constants.AUTHORIZATION_HEADER, Auth2Constants.BASIC_PREFIX
@@ -130,6 +163,10 @@ class BearerTokenAuthenticatorTest {
         private final Map<String, String> passwords = new HashMap<>();
         private final Map<String, AuthenticatedUser> accounts = new HashMap<>();
         private final Set<String> throttled = new java.util.HashSet<>();
+        /** Bearer credentials of an identity provider, and whom they name. */
+        final Map<String, AuthenticatedUser> externalCredentials = new HashMap<>();
+        /** When set, every call fails as a users database that does not answer. */
+        boolean unavailable;
 
         void add(String name, String password, String role) {
             passwords.put(name, password);
@@ -147,6 +184,7 @@ class BearerTokenAuthenticatorTest {
 
         @Override
         public AuthenticationResult authenticate(String user, char[] password, Optional<String> clientAddress) {
+            requireAvailable();
             if (throttled.contains(user)) {
                 return new AuthenticationResult.Throttled(Duration.ofSeconds(1));
             }
@@ -159,7 +197,20 @@ class BearerTokenAuthenticatorTest {
 
         @Override
         public Optional<AuthenticatedUser> findUser(String name) {
+            requireAvailable();
             return Optional.ofNullable(accounts.get(name));
+        }
+
+        @Override
+        public Optional<AuthenticatedUser> authenticateBearer(String credential) {
+            requireAvailable();
+            return Optional.ofNullable(externalCredentials.get(credential));
+        }
+
+        private void requireAvailable() {
+            if (unavailable) {
+                throw new IllegalStateException("database is down");
+            }
         }
     }
 
