@@ -45,6 +45,7 @@ import dev.pondhouse.server.jobs.JobRunner;
 import dev.pondhouse.server.jobs.JobScheduler;
 import dev.pondhouse.server.jobs.JobState;
 import dev.pondhouse.server.jobs.RefreshJob;
+import dev.pondhouse.server.jobs.ReloadRulesJob;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
 import dev.pondhouse.server.lake.delta.DuckDbCheckpointReader;
 import dev.pondhouse.server.metrics.MicrometerServerMetrics;
@@ -187,10 +188,11 @@ public final class PondhouseServer implements AutoCloseable {
             started.push(queries);
 
             JobRegistry registry = new JobRegistry().register(RefreshJob.definition(views));
+            rules.ifPresent(watcher -> registry.register(ReloadRulesJob.definition(watcher)));
             extraJobs.forEach(registry::register);
             jobs = new JobRunner(new JobRunner.Settings(config.jobs().workers(), config.jobs().historySize(),
                     Optional.of(config.jobs().historyFolder()), config.jobs().shutdownTimeout()), registry,
-                    table -> views.servedTables().contains(table.toString()), new InProcessTableLock(), metrics,
+                    table -> views.servedTables().contains(table.toString()), new InProcessTableLock(), metrics, auditLog,
                     Clock.systemUTC());
             jobs.start();
             started.push(jobs);

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.pondhouse.server.audit.AuditEvent;
+import dev.pondhouse.server.audit.AuditLog;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.metrics.ServerMetrics;
@@ -103,6 +105,7 @@ public final class JobRunner implements AutoCloseable {
     private final TableDirectory tables;
     private final TableLock tableLock;
     private final ServerMetrics metrics;
+    private final AuditLog audit;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper().registerModule(new Jdk8Module());
     private final Optional<JobHistoryFile> historyFile;
@@ -116,7 +119,8 @@ public final class JobRunner implements AutoCloseable {
     private ShutdownReport shutdownReport;
 
     public JobRunner(Settings settings, JobRegistry registry, TableDirectory tables, TableLock tableLock,
-            ServerMetrics metrics, Clock clock) {
+            ServerMetrics metrics, AuditLog audit, Clock clock) {
+        this.audit = requireNonNull(audit, "audit is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.tables = requireNonNull(tables, "tables is null");
@@ -296,8 +300,14 @@ public final class JobRunner implements AutoCloseable {
         active.remove(finished.id());
         entry.keys.forEach(key -> reservations.remove(key, finished.id()));
         history.put(finished.id(), finished);
-        metrics.jobFinished(finished.job(), end.name(),
-                finished.started().map(started -> Duration.between(started, now)).orElse(Duration.ZERO));
+        Duration took = finished.started().map(started -> Duration.between(started, now)).orElse(Duration.ZERO);
+        metrics.jobFinished(finished.job(), end.name(), took);
+        audit.record(new AuditEvent(now, AuditEvent.Kind.JOB, finished.requestedBy(), Optional.empty(), Optional.empty(),
+                finished.tables().stream().map(LakeTableName::toString).toList(), 0, 0, took, switch (end) {
+                    case SUCCEEDED -> AuditEvent.Outcome.SUCCESS;
+                    case CANCELLED -> AuditEvent.Outcome.CANCELLED;
+                    default -> AuditEvent.Outcome.FAILURE;
+                }, Optional.of(finished.job() + " " + finished.id() + error.map(value -> ": " + value.message()).orElse(""))));
         log.info("job {} ({}{}) {}{}", finished.id(), finished.job(), tablesText(finished.tables()), end,
                 error.map(value -> ": " + value.message()).orElse(""));
         compactHistoryFile();

@@ -110,6 +110,40 @@ class LoginLifecycleTest {
         }
     }
 
+    @Test
+    void anAdminCallReloadsTheRulesAndABadFileKeepsTheRulesInForce() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (TestServer.ADMIN_USER + ":" + TestServer.ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Files.writeString(rules, RULES + "    row-filter: \"no_such_column = 1\"\n");
+            java.net.http.HttpResponse<String> started = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.adminPort() + "/jobs"))
+                    .header("Authorization", basic)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"job\": \"reload-rules\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(started.body()).path("id").asText();
+            String status = "";
+            for (int attempt = 0; attempt < 100 && !status.contains("\"FAILED\"") && !status.contains("\"SUCCEEDED\""); attempt++) {
+                Thread.sleep(100);
+                status = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.adminPort() + "/jobs/" + id))
+                        .header("Authorization", basic).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertThat(status).contains("\"FAILED\"").contains("line 8").contains("no_such_column");
+            try (BufferAllocator allocator = new RootAllocator();
+                    FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+                    FlightSqlClient sql = new FlightSqlClient(flight)) {
+                CallOption rita = flight.authenticateBasicToken("rita", "rita-password").orElseThrow();
+                assertThat(count(sql, rita)).as("the previous rules stay in force").isEqualTo(25);
+            }
+        } finally {
+            Files.writeString(rules, RULES);
+        }
+    }
+
     private static long count(FlightSqlClient sql, CallOption credentials) throws Exception {
         FlightInfo info = sql.execute("SELECT count(*) FROM tpch.nation", credentials);
         try (FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), credentials)) {

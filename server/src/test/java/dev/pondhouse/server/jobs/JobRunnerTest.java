@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.audit.AuditEvent;
 import dev.pondhouse.server.metrics.ServerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ class JobRunnerTest {
     Path folder;
 
     private final List<JobRunner> runners = new ArrayList<>();
+    private final List<AuditEvent> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @AfterEach
     void stopRunners() {
@@ -62,7 +64,7 @@ class JobRunnerTest {
                     };
                 }));
         JobRunner runner = new JobRunner(new JobRunner.Settings(workers, 50, Optional.of(folder.resolve("history")),
-                shutdownTimeout), registry, TABLES, lock, ServerMetrics.NONE, Clock.systemUTC());
+                shutdownTimeout), registry, TABLES, lock, ServerMetrics.NONE, audited::add, Clock.systemUTC());
         runner.start();
         runners.add(runner);
         return runner;
@@ -108,6 +110,12 @@ class JobRunnerTest {
         assertThat(done.started()).isPresent();
         assertThat(done.ended().orElseThrow()).isAfterOrEqualTo(done.started().orElseThrow());
         assertThat(done.error()).isEmpty();
+        assertThat(audited).singleElement().satisfies(event -> {
+            assertThat(event.kind()).isEqualTo(AuditEvent.Kind.JOB);
+            assertThat(event.user()).isEqualTo("alice");
+            assertThat(event.outcome()).isEqualTo(AuditEvent.Outcome.SUCCESS);
+            assertThat(event.detail()).hasValueSatisfying(detail -> assertThat(detail).startsWith("sum " + done.id()));
+        });
     }
 
     @Test
