@@ -108,7 +108,7 @@ public final class DeltaLakeCatalog implements LakeCatalog {
     }
 
     /** The local file of a decoded {@code add} path, which must be relative and stay inside the table folder. */
-    private static Path dataFile(Path tableFolder, String path, long version) {
+    static Path dataFile(Path tableFolder, String path, long version) {
         String where = " at version " + version;
         if (URI_SCHEME.matcher(path).matches() || path.startsWith("/") || path.startsWith("\\")) {
             throw new InvalidDataFileException("data file " + path + where + " is absolute; only paths inside the table"
@@ -131,7 +131,7 @@ public final class DeltaLakeCatalog implements LakeCatalog {
     }
 
     /** A snapshot names a data file this catalog cannot serve; the message says which and why. */
-    private static final class InvalidDataFileException extends RuntimeException {
+    static final class InvalidDataFileException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         InvalidDataFileException(String message) {
