@@ -5,16 +5,20 @@ import static java.util.Objects.requireNonNull;
 import dev.pondhouse.security.UserAuthenticator;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.engine.DuckDbInterrupts;
+import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.engine.QueryEngine;
 import dev.pondhouse.server.engine.ViewPublisher;
 import dev.pondhouse.server.flight.BearerTokenAuthenticator;
 import dev.pondhouse.server.flight.FlightSqlServer;
 import dev.pondhouse.server.flight.PondhouseFlightSqlProducer;
+import dev.pondhouse.server.ingest.BulkIngest;
 import dev.pondhouse.server.lake.DeltaLakeCatalog;
+import dev.pondhouse.server.lake.LocalDeltaLake;
 import dev.pondhouse.server.lake.FolderLakeCatalog;
 import dev.pondhouse.server.lake.LakeCatalog;
 import dev.pondhouse.server.lake.UnionLakeCatalog;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
+import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
@@ -110,6 +114,18 @@ public final class PondhouseServer implements AutoCloseable {
             AccessControl access = new AccessControl(engine, () -> rulesInForce.map(RuleFileWatcher::current),
                     views::servedTables, user -> users.findUser(user).map(AuthenticatedUser::roles));
 
+            Path jobWork = config.pipelines().workDirectoryIn(config.lake());
+            JobEngine jobEngine = new JobEngine(config.pipelines().threads(), config.pipelines().memoryLimit(),
+                    jobWork.resolve("spill"));
+            jobEngine.start();
+            started.push(jobEngine);
+            LocalDeltaLake jobLake = new LocalDeltaLake(config.lake().root(), jobWork, Clock.systemUTC(),
+                    DeltaWriterSettings.DEFAULT);
+            BulkIngest ingest = new BulkIngest(jobEngine, jobLake, config.ingest(),
+                    (user, table) -> access.mayWrite(user, table.schema(), table.table()),
+                    table -> runQuietly("lake refresh after ingest into " + table, views::refresh),
+                    jobWork.resolve("ingest"));
+
             SessionRegistry sessions = new SessionRegistry(engine, config.sessions());
             started.push(sessions);
             queries = new QueryService(config.query(), allocator, new DuckDbArrowTypes(engine.timeZone()),
@@ -122,7 +138,7 @@ public final class PondhouseServer implements AutoCloseable {
                     Clock.systemUTC());
             PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries,
                     new SessionControl(config.query().queueTimeout()), engine.catalog(),
-                    new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, false)), allocator);
+                    new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, true)), allocator, ingest);
             // Room for four batches in flight per stream, and never less than Flight's default.
             long backpressureThreshold = Math.max(10L << 20, 4 * config.query().batchTargetBytes());
             flight = new FlightSqlServer(config.flight(), producer, authenticator, allocator, backpressureThreshold);
