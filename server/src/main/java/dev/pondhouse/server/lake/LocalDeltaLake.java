@@ -2,6 +2,7 @@ package dev.pondhouse.server.lake;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import dev.pondhouse.server.lake.delta.AddFile;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
@@ -36,7 +37,7 @@ public final class LocalDeltaLake {
     private final Path workDirectory;
     private final Clock clock;
     private final DeltaWriterSettings settings;
-    private final LocalBlobStore store;
+    private final BlobStore store;
     private final CommitFileFormat format = new CommitFileFormat();
     private final DuckDbCheckpointReader checkpointReader;
 
@@ -47,11 +48,19 @@ public final class LocalDeltaLake {
      * @param settings how writers commit
      */
     public LocalDeltaLake(Path root, Path workDirectory, Clock clock, DeltaWriterSettings settings) {
+        this(root, new LocalBlobStore(root.toAbsolutePath().normalize()), workDirectory, clock, settings);
+    }
+
+    /**
+     * A lake whose logs are read and written through {@code store}, a store over {@code root} (tests
+     * wrap the local store to fail at chosen points).
+     */
+    public LocalDeltaLake(Path root, BlobStore store, Path workDirectory, Clock clock, DeltaWriterSettings settings) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.settings = requireNonNull(settings, "settings is null");
-        this.store = new LocalBlobStore(this.root);
+        this.store = requireNonNull(store, "store is null");
         this.checkpointReader = new DuckDbCheckpointReader(store, workDirectory.resolve("checkpoint-reads"), format);
     }
 
