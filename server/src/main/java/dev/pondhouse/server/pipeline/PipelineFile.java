@@ -10,7 +10,6 @@ import dev.pondhouse.security.rules.LineNumberedYaml.Scalar;
 import dev.pondhouse.security.rules.LineNumberedYaml.ScalarKind;
 import dev.pondhouse.security.rules.LineNumberedYaml.Sequence;
 import dev.pondhouse.security.rules.RuleFileException;
-import dev.pondhouse.security.rules.RuleProblem;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.pipeline.PipelineFileException.Problem;
@@ -269,6 +268,10 @@ public final class PipelineFile {
             throw new ProblemException(entries.get("keys").line(), "step '" + name + "': 'keys' is only for mode merge");
         }
         List<String> partitionBy = columns(entries.get("partition-by"));
+        if (mode == WriteMode.REPLACE_PARTITIONS && partitionBy.isEmpty()) {
+            throw new ProblemException(modeText.line(), "step '" + name + "': mode replace-partitions needs"
+                    + " 'partition-by: [...]', the columns whose values name the partitions it replaces");
+        }
         List<String> after = new ArrayList<>();
         if (entries.containsKey("after")) {
             for (Scalar step : texts(entries.get("after"))) {

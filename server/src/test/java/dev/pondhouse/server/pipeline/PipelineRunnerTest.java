@@ -145,6 +145,7 @@ class PipelineRunnerTest {
                   - name: events
                     table: app.events
                     mode: replace-partitions
+                    partition-by: [day]
                     sql: SELECT DATE '2024-03-02' AS day, 42::BIGINT AS id
                 """;
         PipelineResult result = lake.runner.run(lake.parse("events", replace, folder), 3, () -> false, JobProgress.NONE);
