@@ -2,6 +2,8 @@ package dev.pondhouse.server.lake;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pondhouse.server.error.ErrorKind;
+import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import dev.pondhouse.server.lake.delta.AddFile;
@@ -13,13 +15,14 @@ import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import dev.pondhouse.server.lake.delta.DuckDbCheckpointReader;
 import dev.pondhouse.server.lake.delta.Snapshot;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -148,8 +151,23 @@ public final class LocalDeltaLake {
         }
     }
 
-    /** A writer for the table (which need not exist yet). */
+    /**
+     * A writer for the table, which need not exist yet.
+     *
+     * @throws PondhouseException a conflict if the table's folder holds plain Parquet files without a
+     *     Delta log: a Delta table there would hide them
+     */
     public DeltaTableWriter writer(LakeTableName table) {
+        if (!isDeltaTable(table) && Files.isDirectory(folder(table))) {
+            try {
+                if (!FolderLakeCatalog.parquetFiles(folder(table)).isEmpty()) {
+                    throw new PondhouseException(ErrorKind.CONFLICT, "table " + table + " is a folder of plain Parquet"
+                            + " files, not a Delta table; it cannot be written to");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the folder of table " + table, e);
+            }
+        }
         return new DeltaTableWriter(store, table.folder(), format, checkpointReader, workDirectory, clock, settings);
     }
 

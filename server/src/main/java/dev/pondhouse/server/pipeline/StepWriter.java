@@ -50,7 +50,7 @@ final class StepWriter {
                 return new WriteResult(WriteResult.Outcome.ALREADY_APPLIED, current.get().version(), 0, 0, 0);
             }
         }
-        TableData data = TableData.query(MergeWrite.stripSemicolons(step.sql()));
+        TableData data = TableData.query(step.sql());
         if (current.isEmpty()) {
             return writer.write(connection, WriteRequest.overwrite(data, step.partitionBy()).withTransaction(appId, runNumber));
         }

@@ -218,6 +218,24 @@ class PipelineRunnerTest {
     }
 
     @Test
+    void aStepDoesNotWriteOverAFolderOfPlainParquetFiles() throws Exception {
+        Files.createDirectories(lake.root.resolve("plain/events"));
+        lake.execute("COPY (SELECT 1 AS id) TO '" + lake.root.resolve("plain/events/data.parquet") + "' (FORMAT parquet)");
+
+        PipelineResult result = lake.runner.run(lake.parse("plain", """
+                steps:
+                  - name: events
+                    table: plain.events
+                    mode: append
+                    sql: SELECT 2 AS id
+                """, folder), 1, () -> false, JobProgress.NONE);
+
+        assertThat(result.failure().orElseThrow().kind()).isEqualTo(ErrorKind.CONFLICT);
+        assertThat(result.failure().orElseThrow().reason()).contains("plain Parquet files");
+        assertThat(lake.rows("plain.events", "id")).containsExactly("1");
+    }
+
+    @Test
     void aCancelledRunStopsBeforeTheNextStep() throws Exception {
         PipelineResult result = lake.runner.run(lake.parse("sales", SALES, folder), 1, () -> true, JobProgress.NONE);
 
