@@ -25,8 +25,8 @@ import java.util.List;
  *   <li>{@code <lake>/_raw/tpch/<table>/}: the raw files, copies of the data files of each generated
  *       table (plain Parquet; the {@code _} keeps them out of the served lake);
  *   <li>{@code <lake>/_pipelines/tpch-results.yaml}: the pipeline file (shipped in the jar);
- *   <li>{@code <lake>/_pipelines/config.yaml}: a configuration naming the lake and the pipelines folder,
- *       for {@code pondhouse pipeline run tpch-results --config <lake>/_pipelines/config.yaml}.
+ *   <li>{@code <lake>/_pipeline-config.yaml}: a configuration naming the lake and the pipelines folder,
+ *       for {@code pondhouse pipeline run tpch-results --config <lake>/_pipeline-config.yaml}.
  * </ul>
  */
 public final class TpchPipelineDemo {
@@ -59,7 +59,7 @@ public final class TpchPipelineDemo {
         exportRawFiles(root, root.resolve("_raw").resolve("tpch"));
         Path pipelines = Files.createDirectories(root.resolve("_pipelines"));
         Files.writeString(pipelines.resolve(PIPELINE_NAME + ".yaml"), pipelineText());
-        Path config = pipelines.resolve("config.yaml");
+        Path config = root.resolve("_pipeline-config.yaml");
         Files.writeString(config, """
                 # Written by 'pondhouse demo': the demo lake and its pipelines, for
                 #   ./pondhouse pipeline run %s --config %s
