@@ -2,6 +2,8 @@ package dev.pondhouse.server;
 
 import dev.pondhouse.server.cli.DemoCommand;
 import dev.pondhouse.server.cli.HashPasswordCommand;
+import dev.pondhouse.server.cli.IngestFolderCommand;
+import dev.pondhouse.server.cli.PipelineCommand;
 import dev.pondhouse.server.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +11,9 @@ import picocli.CommandLine.Command;
 /** {@code pondhouse <command>}: the launcher's entry point. */
 @Command(name = "pondhouse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A small-data lakehouse: Parquet tables served over Arrow Flight SQL by DuckDB.",
-        subcommands = {DemoCommand.class, ServeCommand.class, HashPasswordCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, PipelineCommand.class, IngestFolderCommand.class,
+                HashPasswordCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -15,6 +15,7 @@ import dev.pondhouse.server.admin.TableInspector;
 import dev.pondhouse.server.config.ConfigException;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.engine.DuckDbInterrupts;
+import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.engine.QueryEngine;
 import dev.pondhouse.server.engine.ViewPublisher;
 import dev.pondhouse.server.flight.BearerTokenAuthenticator;
@@ -29,6 +30,8 @@ import dev.pondhouse.server.engine.RefreshBackOff;
 import dev.pondhouse.server.lake.BlobDeltaLakeCatalog;
 import dev.pondhouse.server.lake.DeltaLakeCatalog;
 import dev.pondhouse.server.lake.ExternalSourceCatalog;
+import dev.pondhouse.server.ingest.BulkIngest;
+import dev.pondhouse.server.lake.LocalDeltaLake;
 import dev.pondhouse.server.lake.FolderLakeCatalog;
 import dev.pondhouse.server.lake.LakeCatalog;
 import dev.pondhouse.server.lake.LakeTable;
@@ -49,6 +52,7 @@ import dev.pondhouse.server.jobs.ReloadRulesJob;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
 import dev.pondhouse.server.lake.delta.DuckDbCheckpointReader;
 import dev.pondhouse.server.metrics.MicrometerServerMetrics;
+import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
@@ -179,6 +183,18 @@ public final class PondhouseServer implements AutoCloseable {
             AccessControl access = new AccessControl(engine, () -> rulesInForce.map(RuleFileWatcher::current),
                     views::servedTables, user -> users.findUser(user).map(AuthenticatedUser::roles));
 
+            Path jobWork = config.pipelines().workDirectoryIn(config.lake());
+            JobEngine jobEngine = new JobEngine(config.pipelines().threads(), config.pipelines().memoryLimit(),
+                    jobWork.resolve("spill"));
+            jobEngine.start();
+            started.push(jobEngine);
+            LocalDeltaLake jobLake = new LocalDeltaLake(config.lake().root(), jobWork, Clock.systemUTC(),
+                    DeltaWriterSettings.DEFAULT);
+            BulkIngest ingest = new BulkIngest(jobEngine, jobLake, config.ingest(),
+                    (user, table) -> access.mayWrite(user, table.schema(), table.table()),
+                    table -> runQuietly("lake refresh after ingest into " + table, views::refresh),
+                    jobWork.resolve("ingest"));
+
             SessionRegistry sessions = new SessionRegistry(engine, config.sessions());
             started.push(sessions);
             metrics.sessionsOpen(sessions::size);
@@ -207,8 +223,8 @@ public final class PondhouseServer implements AutoCloseable {
                     Clock.systemUTC());
             PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries,
                     new SessionControl(config.query().queueTimeout()), engine.catalog(),
-                    new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, false)), allocator,
-                    new JobActions(jobCommands, authenticator::user, json));
+                    new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, true)), allocator,
+                    new JobActions(jobCommands, authenticator::user, json), ingest);
             // Room for four batches in flight per stream, and never less than Flight's default.
             long backpressureThreshold = Math.max(10L << 20, 4 * config.query().batchTargetBytes());
             flight = new FlightSqlServer(config.flight(), producer, authenticator, allocator, backpressureThreshold);

@@ -18,8 +18,11 @@ import java.util.Map;
  * can name a line. Jackson's streaming parser supplies the tokens and their locations; this class adds
  * what a tree mapper would lose or allow: a key given twice in one mapping is an error (YAML says so,
  * most readers keep the last one), aliases ({@code *name}) are refused, and a second document is refused.
+ *
+ * <p>Shared by the server's other strict YAML files (pipeline definitions): their problems come as a
+ * {@link RuleFileException} naming the source and line, which they report in their own terms.
  */
-final class LineNumberedYaml {
+public final class LineNumberedYaml {
     /** An unquoted empty value is nothing (null), and only true and false are booleans (not yes, no, on, off). */
     private static final YAMLFactory FACTORY = YAMLFactory.builder()
             .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
@@ -35,7 +38,7 @@ final class LineNumberedYaml {
     }
 
     /** A node of the document; {@link #line()} is 1-based. */
-    sealed interface Node permits Mapping, Sequence, Scalar {
+    public sealed interface Node permits Mapping, Sequence, Scalar {
         int line();
 
         /** What this node is, in the words of an error message: "a mapping", "a list", "a number", ... */
@@ -43,8 +46,8 @@ final class LineNumberedYaml {
     }
 
     /** A mapping, its entries in file order; keys are unique. */
-    record Mapping(int line, List<Entry> entries) implements Node {
-        Mapping {
+    public record Mapping(int line, List<Entry> entries) implements Node {
+        public Mapping {
             entries = List.copyOf(entries);
         }
 
@@ -55,10 +58,10 @@ final class LineNumberedYaml {
     }
 
     /** One {@code key: value} of a mapping; {@code line} is the key's line. */
-    record Entry(String key, int line, Node value) {}
+    public record Entry(String key, int line, Node value) {}
 
-    record Sequence(int line, List<Node> items) implements Node {
-        Sequence {
+    public record Sequence(int line, List<Node> items) implements Node {
+        public Sequence {
             items = List.copyOf(items);
         }
 
@@ -69,14 +72,14 @@ final class LineNumberedYaml {
     }
 
     /** A scalar as YAML typed it; {@code text} is the text as written (for null, the empty string). */
-    record Scalar(int line, ScalarKind kind, String text) implements Node {
+    public record Scalar(int line, ScalarKind kind, String text) implements Node {
         @Override
         public String description() {
             return kind.description;
         }
     }
 
-    enum ScalarKind {
+    public enum ScalarKind {
         TEXT("a text"),
         NUMBER("a number"),
         BOOLEAN("true or false"),
@@ -95,7 +98,7 @@ final class LineNumberedYaml {
      * @return the root node, or a null scalar on line 1 when the text holds no document at all
      * @throws RuleFileException for text that is not YAML, a duplicate key, an alias or a second document
      */
-    static Node read(String text, String source) throws RuleFileException {
+    public static Node read(String text, String source) throws RuleFileException {
         requireNonNull(text, "text is null");
         requireNonNull(source, "source is null");
         try (YAMLParser parser = FACTORY.createParser(text)) {

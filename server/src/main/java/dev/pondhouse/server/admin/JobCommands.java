@@ -12,7 +12,7 @@ import dev.pondhouse.server.jobs.JobDefinition;
 import dev.pondhouse.server.jobs.JobRequest;
 import dev.pondhouse.server.jobs.JobRunner;
 import dev.pondhouse.server.jobs.JobStatus;
-import dev.pondhouse.server.jobs.LakeTableName;
+import dev.pondhouse.server.lake.LakeTableName;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;

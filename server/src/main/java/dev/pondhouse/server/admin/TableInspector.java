@@ -2,7 +2,7 @@ package dev.pondhouse.server.admin;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.jobs.LakeTableName;
+import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.lake.blob.BlobEntry;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.BlobStoreException;

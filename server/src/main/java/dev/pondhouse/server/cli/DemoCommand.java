@@ -6,6 +6,7 @@ import dev.pondhouse.server.PondhouseServer;
 import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.demo.GenerationProgress;
+import dev.pondhouse.server.demo.TpchPipelineDemo;
 import dev.pondhouse.server.demo.TpchLakeGenerator;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
             # the table decides; no match means no access. See the README, "Access rules".
             rules:
               - users: [demo]
-                tables: ["tpch.*"]
+                tables: ["tpch.*", "tpch_results.*"]
                 privileges: [read]
               - users: [analyst]
                 tables: [tpch.customer]
@@ -68,6 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
             generator.ensureGenerated(scale, new ConsoleProgress(out));
             out.printf("Generated in %.1f s%n", (System.nanoTime() - started) / 1e9);
         }
+        Path pipelineConfig = TpchPipelineDemo.prepare(data);
 
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("flight.host", "127.0.0.1");
@@ -99,6 +101,9 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  DBeaver:   Database > Driver Manager > New: class org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver,");
         out.println("             library flight-sql-jdbc-driver-18.3.0.jar, URL template");
         out.println("             jdbc:arrow-flight-sql://{host}:{port}/?useEncryption=false; then connect with the URL above.");
+        out.println("  Pipeline:  the 22 TPC-H queries over raw Parquet, answers as tables tpch_results.q01..q22 (read them");
+        out.println("             as user demo once the lake refreshes); in another terminal:");
+        out.println("             ./pondhouse pipeline run " + TpchPipelineDemo.PIPELINE_NAME + " --config " + pipelineConfig);
         out.println("  Stop with Ctrl-C.");
         out.flush();
         ServerRunner.runUntilStopped(server);

@@ -6,21 +6,22 @@ import dev.pondhouse.security.JdbcUserAuthenticator;
 import dev.pondhouse.security.TrustedJwtIssuer;
 import dev.pondhouse.security.UserDatabase;
 import dev.pondhouse.server.audit.JsonLinesAuditLog.StatementLogging;
+import dev.pondhouse.server.jobs.CronSchedule;
+import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.lake.blob.AzureBlobStoreConfig;
 import dev.pondhouse.server.lake.blob.BlobName;
 import java.io.IOException;
 import java.nio.file.Files;
-import dev.pondhouse.server.jobs.CronSchedule;
-import dev.pondhouse.server.jobs.LakeTableName;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.time.ZoneId;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,7 +40,9 @@ public record ServerConfig(
         AuditSection audit,
         CacheSection cache,
         JobsSection jobs,
-        AdminSection admin) {
+        AdminSection admin,
+        PipelinesSection pipelines,
+        IngestSection ingest) {
 
     public ServerConfig {
         flight = flight == null ? FlightSection.defaults() : flight;
@@ -52,10 +55,12 @@ public record ServerConfig(
         cache = cache == null ? CacheSection.defaults() : cache;
         jobs = jobs == null ? JobsSection.defaults() : jobs;
         admin = admin == null ? AdminSection.defaults() : admin;
+        pipelines = pipelines == null ? PipelinesSection.defaults() : pipelines;
+        ingest = ingest == null ? IngestSection.defaults() : ingest;
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Where clients connect. */
@@ -700,6 +705,38 @@ public record ServerConfig(
     }
 
     /**
+     * Pipelines, and the DuckDB instance that jobs (pipelines and ingest) run on: not the query
+     * engine, but a separate, unlocked one, the only one that writes files.
+     *
+     * @param directory the folder of pipeline definitions, one {@code <name>.yaml} each; none when empty
+     * @param workDirectory where jobs stage Parquet files before they are committed, and where their
+     *     DuckDB spills; default {@code <lake.root>/_pondhouse-work}
+     * @param threads the job DuckDB's threads
+     * @param memoryLimit the job DuckDB's memory limit
+     */
+    public record PipelinesSection(Optional<Path> directory, Optional<Path> workDirectory, Integer threads,
+            String memoryLimit) {
+        public PipelinesSection {
+            directory = directory == null ? Optional.empty() : directory;
+            workDirectory = workDirectory == null ? Optional.empty() : workDirectory;
+            threads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            memoryLimit = memoryLimit == null ? "50%" : memoryLimit;
+            if (threads < 1) {
+                throw new IllegalArgumentException("pipelines.threads: " + threads + " must be at least 1");
+            }
+        }
+
+        static PipelinesSection defaults() {
+            return new PipelinesSection(null, null, null, null);
+        }
+
+        /** The work directory: the configured one, or {@code _pondhouse-work} in the lake folder. */
+        public Path workDirectoryIn(LakeSection lake) {
+            return workDirectory.orElse(lake.root().resolve("_pondhouse-work"));
+        }
+    }
+
+    /**
      * One job schedule: run {@code job} (on {@code table}, with {@code params}) at the times {@code cron}
      * names. Checked as a whole by {@link JobsSection}, which knows its position for messages.
      */
@@ -758,6 +795,78 @@ public record ServerConfig(
         static AdminSection defaults() {
             return new AdminSection(null, null, null, null, null);
         }
+    }
+
+    /**
+     * Writing into tables from outside: Flight SQL bulk ingest and folders of arriving files.
+     *
+     * @param tables per-table settings (partitioning of tables that ingest creates)
+     * @param folders folders whose new files are appended to a table
+     */
+    public record IngestSection(List<IngestTable> tables, List<IngestFolder> folders) {
+        public IngestSection {
+            tables = tables == null ? List.of() : List.copyOf(tables);
+            folders = folders == null ? List.of() : List.copyOf(folders);
+            Set<String> seen = new HashSet<>();
+            for (IngestTable table : tables) {
+                if (!seen.add(table.table().toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("ingest.tables: table " + table.table() + " is listed twice");
+                }
+            }
+            Set<String> targets = new HashSet<>();
+            for (IngestFolder folder : folders) {
+                if (!targets.add(folder.table().toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("ingest.folders: table " + folder.table() + " is listed twice");
+                }
+            }
+        }
+
+        static IngestSection defaults() {
+            return new IngestSection(null, null);
+        }
+
+        /** The partition columns configured for {@code schema.table}; empty when none are. */
+        public List<String> partitionBy(String schema, String table) {
+            return tables.stream().filter(entry -> entry.table().equalsIgnoreCase(schema + "." + table))
+                    .findFirst().map(IngestTable::partitionBy).orElse(List.of());
+        }
+    }
+
+    /**
+     * @param table {@code schema.table}
+     * @param partitionBy the partition columns a table created by ingest gets (existing tables keep theirs)
+     */
+    public record IngestTable(String table, List<String> partitionBy) {
+        public IngestTable {
+            requireTableName("ingest.tables[].table", table);
+            partitionBy = partitionBy == null ? List.of() : List.copyOf(partitionBy);
+        }
+    }
+
+    /**
+     * @param table {@code schema.table} the files are appended to
+     * @param source the local folder the files arrive in (searched recursively)
+     * @param format {@code parquet} or {@code csv}
+     */
+    public record IngestFolder(String table, Path source, String format) {
+        public IngestFolder {
+            requireTableName("ingest.folders[].table", table);
+            requireNonNull(source, "ingest.folders[].source is missing");
+            format = format == null ? "parquet" : format.toLowerCase(Locale.ROOT);
+            if (!format.equals("parquet") && !format.equals("csv")) {
+                throw new IllegalArgumentException("ingest.folders[].format: '" + format + "' must be parquet or csv");
+            }
+        }
+    }
+
+    static void requireTableName(String key, String value) {
+        requireNonNull(value, key + " is missing");
+        String[] parts = value.split("\\.", -1);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a table name of the form schema.table");
+        }
+        requireIdentifier(key, parts[0]);
+        requireIdentifier(key, parts[1]);
     }
 
     static void requireIdentifier(String key, String value) {

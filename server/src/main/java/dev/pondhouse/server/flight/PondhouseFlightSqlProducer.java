@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.ingest.BulkIngest;
 import dev.pondhouse.server.query.PreparedQuery;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.QuerySession;
@@ -18,6 +19,8 @@ import dev.pondhouse.server.query.metadata.KeyMetadata;
 import dev.pondhouse.server.query.metadata.TableVisibility;
 import dev.pondhouse.server.query.metadata.XdbcTypeInfo;
 import dev.pondhouse.server.query.metadata.ServerSqlInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -98,10 +101,12 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     private final BufferAllocator allocator;
     private final ResultStreamer streamer;
     private final JobActions jobActions;
+    private final BulkIngest ingest;
+    private final String catalog;
 
     public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries, SessionControl sessionControl,
             String catalog, ServerSqlInfo sqlInfo,
-            BufferAllocator allocator, JobActions jobActions) {
+            BufferAllocator allocator, JobActions jobActions, BulkIngest ingest) {
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.queries = requireNonNull(queries, "queries is null");
         this.sessionControl = requireNonNull(sessionControl, "sessionControl is null");
@@ -112,6 +117,8 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.streamer = new ResultStreamer(queries);
         this.jobActions = requireNonNull(jobActions, "jobActions is null");
+        this.ingest = requireNonNull(ingest, "ingest is null");
+        this.catalog = catalog;
     }
 
     // ---- sessions -------------------------------------------------------------------------
@@ -255,6 +262,19 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
                     .setPreparedStatementHandle(command.getPreparedStatementHandle())
                     .build();
             return List.of(PutResult.metadata(bytes(result.toByteArray())));
+        });
+    }
+
+    @Override
+    public Runnable acceptPutStatementBulkIngest(FlightSql.CommandStatementIngest command, CallContext context,
+            FlightStream flightStream, StreamListener<PutResult> ackStream) {
+        return () -> respond(ackStream, () -> {
+            String user = session(context).user();
+            try (FlightStreamReader reader = new FlightStreamReader(flightStream, allocator)) {
+                return updateResult(ingest.ingest(IngestCommands.request(command, user, catalog), reader, allocator));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         });
     }
 

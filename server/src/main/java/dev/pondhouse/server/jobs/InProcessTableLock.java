@@ -2,6 +2,7 @@ package dev.pondhouse.server.jobs;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pondhouse.server.lake.LakeTableName;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

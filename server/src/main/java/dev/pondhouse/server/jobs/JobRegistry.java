@@ -3,6 +3,7 @@ package dev.pondhouse.server.jobs;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.lake.LakeTableName;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -9,6 +9,7 @@ import dev.pondhouse.server.audit.AuditEvent;
 import dev.pondhouse.server.audit.AuditLog;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.nio.file.Path;

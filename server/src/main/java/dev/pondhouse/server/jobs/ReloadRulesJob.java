@@ -6,6 +6,7 @@ import dev.pondhouse.security.rules.ReloadResult;
 import dev.pondhouse.security.rules.RuleFileWatcher;
 import dev.pondhouse.security.rules.RuleProblem;
 import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.lake.LakeTableName;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

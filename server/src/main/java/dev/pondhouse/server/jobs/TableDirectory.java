@@ -1,5 +1,7 @@
 package dev.pondhouse.server.jobs;
 
+import dev.pondhouse.server.lake.LakeTableName;
+
 /**
  * Which tables exist, for checking the table names in job requests. Backed by the tables the server
  * serves. Thread-safe.

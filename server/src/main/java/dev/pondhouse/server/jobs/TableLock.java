@@ -1,5 +1,6 @@
 package dev.pondhouse.server.jobs;
 
+import dev.pondhouse.server.lake.LakeTableName;
 import java.util.Optional;
 
 /**

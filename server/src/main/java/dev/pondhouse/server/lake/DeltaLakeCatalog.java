@@ -105,7 +105,7 @@ public final class DeltaLakeCatalog implements LakeCatalog {
     }
 
     /** The local file of a decoded {@code add} path, which must be relative and stay inside the table folder. */
-    private static Path dataFile(Path tableFolder, String path, long version) {
+    static Path dataFile(Path tableFolder, String path, long version) {
         DeltaDataFiles.requireRelative(path, version);
         String where = " at version " + version;
         Path relative;

@@ -46,7 +46,8 @@ public final class FolderLakeCatalog implements LakeCatalog {
         return new Listing(tables, problems);
     }
 
-    private static List<Path> parquetFiles(Path tableFolder) throws IOException {
+    /** The Parquet files below a table folder, sorted, leaving out those under ignored names. */
+    static List<Path> parquetFiles(Path tableFolder) throws IOException {
         try (Stream<Path> entries = Files.walk(tableFolder)) {
             return entries
                     .filter(Files::isRegularFile)

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 
 class CommandLineHelpTest {
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "serve", "hash-password"})
+    @ValueSource(strings = {"demo", "serve", "pipeline", "ingest-folder", "hash-password"})
     void everySubcommandHasHelp(String subcommand) {
         StringWriter out = new StringWriter();
         CommandLine commandLine = new CommandLine(new Main()).setOut(new PrintWriter(out));

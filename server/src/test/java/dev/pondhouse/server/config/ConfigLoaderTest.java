@@ -61,6 +61,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsPipelinesAndIngestSections() throws Exception {
+        ServerConfig config = loader.load(file("""
+                flight:
+                  plaintext: true
+                lake:
+                  root: /data/lake
+                pipelines:
+                  directory: /etc/pondhouse/pipelines
+                  threads: 3
+                  memory-limit: 4GB
+                ingest:
+                  tables:
+                    - table: sales.events
+                      partition-by: [day]
+                  folders:
+                    - table: sales.events
+                      source: /data/incoming/events
+                      format: csv
+                """), Map.of(), Map.of());
+
+        assertThat(config.pipelines().directory()).contains(Path.of("/etc/pondhouse/pipelines"));
+        assertThat(config.pipelines().threads()).isEqualTo(3);
+        assertThat(config.pipelines().workDirectoryIn(config.lake())).isEqualTo(Path.of("/data/lake/_pondhouse-work"));
+        assertThat(config.ingest().partitionBy("sales", "events")).containsExactly("day");
+        assertThat(config.ingest().partitionBy("sales", "other")).isEmpty();
+        assertThat(config.ingest().folders()).singleElement().satisfies(folder -> {
+            assertThat(folder.source()).isEqualTo(Path.of("/data/incoming/events"));
+            assertThat(folder.format()).isEqualTo("csv");
+        });
+        assertThatThrownBy(() -> loader.load(file("""
+                ingest:
+                  tables:
+                    - table: events
+                """), Map.of(), Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not a table name of the form schema.table");
+    }
+
+    @Test
     void flagsBeatEnvironmentBeatsFile() throws Exception {
         Optional<Path> file = file("flight:\n  plaintext: true\n  port: 1000\nsessions:\n  max: 5\n");
         ServerConfig config = loader.load(file,

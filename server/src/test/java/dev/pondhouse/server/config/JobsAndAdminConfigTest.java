@@ -3,7 +3,7 @@ package dev.pondhouse.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pondhouse.server.jobs.LakeTableName;
+import dev.pondhouse.server.lake.LakeTableName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.lake.LakeTableName;
 import java.util.List;
 import java.util.Map;
 

@@ -3,9 +3,10 @@ package dev.pondhouse.server.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pondhouse.server.audit.AuditEvent;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
-import dev.pondhouse.server.audit.AuditEvent;
+import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.metrics.ServerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.lake.LakeTableName;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

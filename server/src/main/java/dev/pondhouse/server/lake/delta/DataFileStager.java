@@ -172,19 +172,31 @@ final class DataFileStager {
     }
 
     /**
-     * The query with each {@code TIMESTAMP} column as the {@code TIMESTAMP WITH TIME ZONE} of the same
-     * wall-clock time in UTC: Delta's {@code timestamp} is an instant, and Parquet readers (Spark)
-     * refuse to read a local-time Parquet timestamp as one. Independent of the connection's time zone.
+     * The query with the columns whose DuckDB type has no Delta type but a lossless one cast to it:
+     * each {@code TIMESTAMP} column becomes the {@code TIMESTAMP WITH TIME ZONE} of the same
+     * wall-clock time in UTC (Delta's {@code timestamp} is an instant, and Parquet readers such as
+     * Spark refuse to read a local-time Parquet timestamp as one; independent of the connection's
+     * time zone), and each {@code HUGEINT} (what DuckDB's {@code sum} of integers gives) becomes
+     * {@code DECIMAL(38,0)}, which holds every value a sum reaches in practice (a larger one fails the
+     * write with DuckDB's conversion error).
      */
     private static String timestampsAsUtc(String query, List<DeltaSchemas.Column> columns) {
-        if (columns.stream().noneMatch(DataFileStager::isLocalTimestamp)) {
+        if (columns.stream().noneMatch(column -> isLocalTimestamp(column) || isHugeInt(column))) {
             return "SELECT * FROM (" + query + ")";
         }
         return columns.stream()
-                .map(column -> isLocalTimestamp(column)
-                        ? "(" + SqlIdentifiers.quote(column.name()) + " AT TIME ZONE 'UTC') AS " + SqlIdentifiers.quote(column.name())
-                        : SqlIdentifiers.quote(column.name()))
+                .map(column -> {
+                    String name = SqlIdentifiers.quote(column.name());
+                    if (isLocalTimestamp(column)) {
+                        return "(" + name + " AT TIME ZONE 'UTC') AS " + name;
+                    }
+                    return isHugeInt(column) ? "CAST(" + name + " AS DECIMAL(38,0)) AS " + name : name;
+                })
                 .collect(Collectors.joining(", ", "SELECT ", " FROM (" + query + ")"));
+    }
+
+    private static boolean isHugeInt(DeltaSchemas.Column column) {
+        return column.duckDbType().strip().equalsIgnoreCase("HUGEINT");
     }
 
     private static boolean isLocalTimestamp(DeltaSchemas.Column column) {

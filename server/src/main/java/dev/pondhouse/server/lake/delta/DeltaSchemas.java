@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 public final class DeltaSchemas {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DECIMAL = Pattern.compile("DECIMAL\\((\\d+),\\s*(\\d+)\\)");
+    private static final Pattern DELTA_DECIMAL = Pattern.compile("decimal\\((\\d+),\\s*(\\d+)\\)");
 
     private DeltaSchemas() {}
 
@@ -105,6 +106,43 @@ public final class DeltaSchemas {
             }
         });
         return differences;
+    }
+
+    /**
+     * The columns of a Delta {@code schemaString} with their DuckDB types, in order: {@code long} is
+     * {@code BIGINT}, {@code timestamp} is {@code TIMESTAMP WITH TIME ZONE}, and so on. For reading a
+     * table's partition values from folder names, and for an empty table's columns.
+     *
+     * @throws DeltaLogException if the schema is not a Delta struct, or a column has a type with no
+     *     DuckDB equivalent here (nested types)
+     */
+    public static List<Column> duckDbColumns(String schemaString) {
+        List<Column> columns = new ArrayList<>();
+        fields(schemaString).forEach((name, deltaType) -> columns.add(new Column(name, duckDbType(name, deltaType))));
+        return columns;
+    }
+
+    private static String duckDbType(String column, String deltaType) {
+        Matcher decimal = DELTA_DECIMAL.matcher(deltaType);
+        if (decimal.matches()) {
+            return "DECIMAL(" + decimal.group(1) + "," + decimal.group(2) + ")";
+        }
+        return switch (deltaType) {
+            case "boolean" -> "BOOLEAN";
+            case "byte" -> "TINYINT";
+            case "short" -> "SMALLINT";
+            case "integer" -> "INTEGER";
+            case "long" -> "BIGINT";
+            case "float" -> "FLOAT";
+            case "double" -> "DOUBLE";
+            case "string" -> "VARCHAR";
+            case "binary" -> "BLOB";
+            case "date" -> "DATE";
+            case "timestamp" -> "TIMESTAMP WITH TIME ZONE";
+            case "timestamp_ntz" -> "TIMESTAMP";
+            default -> throw DeltaLogException.unsupported("column " + column + " has the Delta type " + deltaType
+                    + ", which this server does not map to a DuckDB type");
+        };
     }
 
     /** The Delta primitive type of a column, or an error naming the column and its type. */

@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one Delta table: create, append, overwrite, replace partitions, rewrite (compaction), each
- * as exactly one atomic commit. A write stages the new rows as Parquet ({@link DataFileStager}),
+ * Writes one Delta table: create, append, overwrite, replace partitions, rewrite (compaction), merge
+ * (copy-on-write of an upsert), each as exactly one atomic commit. A write stages the new rows as Parquet ({@link DataFileStager}),
  * uploads each file under a unique name {@code [<col>=<value>/...]part-<uuid>.parquet}
  * ({@link PartitionPaths}), and then commits {@code add} actions (with partition values, size and
  * exact statistics), the {@code remove} actions of what it replaces, and optionally a {@code txn},
@@ -108,9 +108,9 @@ public final class DeltaTableWriter {
     public WriteResult write(Connection duckdb, WriteRequest request) {
         requireNonNull(duckdb, "duckdb is null");
         requireNonNull(request, "request is null");
-        Optional<Snapshot> current = readLatest();
+        Optional<Snapshot> current = readSnapshot(request.readVersion());
         requireModeFits(request.mode(), current);
-        Optional<Long> appliedIn = appliedIn(current, request.transaction());
+        Optional<Long> appliedIn = appliedIn(current, request.transactions());
         if (appliedIn.isPresent()) {
             return new WriteResult(WriteResult.Outcome.ALREADY_APPLIED, appliedIn.get(), 0, 0, 0);
         }
@@ -169,7 +169,7 @@ public final class DeltaTableWriter {
                         + ". Append only data with the table's columns, or overwrite the table to change its schema");
             }
         }
-        request.transaction().ifPresent(transaction -> actions.add(
+        request.transactions().forEach(transaction -> actions.add(
                 new Transaction(transaction.appId(), transaction.version(), Optional.of(now))));
         ConflictChecker.Footprint footprint = footprint(request, current, staged);
         boolean dataChange = request.mode() != Mode.REWRITE;
@@ -181,10 +181,10 @@ public final class DeltaTableWriter {
 
         long readVersion = current.map(Snapshot::version).orElse(-1L);
         OptimisticCommitter.Outcome outcome = committer.commit(readVersion, footprint, actions,
-                commitInfo.commitId().orElseThrow(), request.transaction());
+                commitInfo.commitId().orElseThrow(), request.transactions());
         if (!outcome.committed()) {
-            log.info("{}: transaction {} was applied concurrently in version {}; the uploaded files are orphans",
-                    tableRoot, request.transaction().orElseThrow(), outcome.version());
+            log.info("{}: transactions {} were applied concurrently in version {}; the uploaded files are orphans",
+                    tableRoot, request.transactions(), outcome.version());
             return new WriteResult(WriteResult.Outcome.ALREADY_APPLIED, outcome.version(), 0, 0, outcome.attempts());
         }
         writeCheckpointIfDue(outcome.version());
@@ -206,15 +206,23 @@ public final class DeltaTableWriter {
                 yield new ConflictChecker.Footprint(false, partitions, replaced, replaced);
             }
             case REWRITE -> {
-                Set<String> active = paths(files.stream());
-                List<String> missing = request.replacedFiles().stream().filter(path -> !active.contains(path)).sorted().toList();
-                if (!missing.isEmpty()) {
-                    throw new DeltaWriteException(Reason.CONFLICT, "the files to rewrite are not in Delta table "
-                            + tableRoot + " (any more): " + missing);
-                }
+                requireActive(files, request.replacedFiles());
                 yield new ConflictChecker.Footprint(false, Set.of(), request.replacedFiles(), request.replacedFiles());
             }
+            case MERGE -> {
+                requireActive(files, request.replacedFiles());
+                yield new ConflictChecker.Footprint(true, Set.of(), request.replacedFiles(), request.replacedFiles());
+            }
         };
+    }
+
+    private void requireActive(List<AddFile> files, Set<String> replaced) {
+        Set<String> active = paths(files.stream());
+        List<String> missing = replaced.stream().filter(path -> !active.contains(path)).sorted().toList();
+        if (!missing.isEmpty()) {
+            throw new DeltaWriteException(Reason.CONFLICT, "the files to replace are not in Delta table "
+                    + tableRoot + " (any more): " + missing);
+        }
     }
 
     /** Uploads every staged file under a new unique name; the {@code add} actions for them. */
@@ -252,10 +260,11 @@ public final class DeltaTableWriter {
         }
     }
 
-    private Optional<Snapshot> readLatest() {
+    /** The latest snapshot, or the one at {@code readVersion} when the request was planned from it. */
+    private Optional<Snapshot> readSnapshot(Optional<Long> readVersion) {
         Optional<Snapshot> current;
         try {
-            current = deltaLog.latest();
+            current = readVersion.isPresent() ? Optional.of(deltaLog.snapshotAt(readVersion.get())) : deltaLog.latest();
         } catch (BlobStoreException e) {
             throw new DeltaWriteException(Reason.FAILED, "cannot read Delta table " + tableRoot + ": " + e.getMessage(), e);
         }
@@ -281,13 +290,28 @@ public final class DeltaTableWriter {
         }
     }
 
-    private static Optional<Long> appliedIn(Optional<Snapshot> current, Optional<AppTransaction> transaction) {
-        if (current.isEmpty() || transaction.isEmpty()) {
+    /**
+     * The version of {@code current} if it records every one of {@code transactions}; empty if it
+     * records none of them; a conflict if it records only some.
+     */
+    private Optional<Long> appliedIn(Optional<Snapshot> current, List<AppTransaction> transactions) {
+        if (current.isEmpty() || transactions.isEmpty()) {
             return Optional.empty();
         }
-        return current.get().transactionVersion(transaction.get().appId())
-                .filter(recorded -> recorded >= transaction.get().version())
-                .map(recorded -> current.get().version());
+        List<String> applied = transactions.stream()
+                .filter(transaction -> current.get().transactionVersion(transaction.appId())
+                        .filter(recorded -> recorded >= transaction.version()).isPresent())
+                .map(AppTransaction::appId)
+                .toList();
+        if (applied.isEmpty()) {
+            return Optional.empty();
+        }
+        if (applied.size() < transactions.size()) {
+            throw new DeltaWriteException(Reason.CONFLICT, "Delta table " + tableRoot + " already records some of this"
+                    + " write's application transactions (" + applied + ") but not all; nothing was committed. Build the"
+                    + " write again from what the table records");
+        }
+        return Optional.of(current.get().version());
     }
 
     private static String operation(Mode mode) {
@@ -295,6 +319,7 @@ public final class DeltaTableWriter {
             case CREATE -> "CREATE TABLE AS SELECT";
             case APPEND, OVERWRITE, REPLACE_PARTITIONS -> "WRITE";
             case REWRITE -> "OPTIMIZE";
+            case MERGE -> "MERGE";
         };
     }
 
@@ -308,6 +333,7 @@ public final class DeltaTableWriter {
             case REPLACE_PARTITIONS -> Map.of("mode", "Overwrite", "partitionBy", partitionBy,
                     "partitionOverwriteMode", "DYNAMIC");
             case REWRITE -> Map.of("filesReplaced", Integer.toString(request.replacedFiles().size()));
+            case MERGE -> Map.of("filesReplaced", Integer.toString(request.replacedFiles().size()));
         };
     }
 

@@ -73,7 +73,7 @@ final class OptimisticCommitter {
      *     settled, {@code FAILED} if the store fails otherwise; in all but the second nothing was committed
      */
     Outcome commit(long readVersion, ConflictChecker.Footprint footprint, List<Action> actions, String commitId,
-            Optional<AppTransaction> transaction) {
+            List<AppTransaction> transactions) {
         long expected = readVersion;
         boolean unsettled = false;
         BlobStoreException lastFailure = null;
@@ -101,7 +101,7 @@ final class OptimisticCommitter {
                         if (winner.isEmpty()) {
                             break;
                         }
-                        Optional<Outcome> applied = checkWinner(readVersion, footprint, transaction, version,
+                        Optional<Outcome> applied = checkWinner(readVersion, footprint, transactions, version,
                                 winner.get(), attempt);
                         if (applied.isPresent()) {
                             return applied.get();
@@ -157,24 +157,39 @@ final class OptimisticCommitter {
         }
     }
 
-    /** Empty if this winner does not conflict; the already-applied outcome if it holds our transaction; else throws. */
+    /**
+     * Empty if this winner does not conflict; the already-applied outcome if it holds every one of our
+     * transactions; else throws.
+     */
     private Optional<Outcome> checkWinner(long readVersion, ConflictChecker.Footprint footprint,
-            Optional<AppTransaction> transaction, long version, List<Action> winner, int attempt) {
+            List<AppTransaction> transactions, long version, List<Action> winner, int attempt) {
         if (readVersion < 0) {
             throw new DeltaWriteException(Reason.TABLE_EXISTS, "Delta table " + deltaLog.tableRoot()
                     + " was created by another writer at the same time; nothing was committed");
         }
-        if (transaction.isPresent()) {
-            for (Action action : winner) {
-                if (action instanceof Transaction txn && txn.appId().equals(transaction.get().appId())) {
-                    if (txn.version() >= transaction.get().version()) {
-                        return Optional.of(new Outcome(false, version, attempt));
-                    }
+        int applied = 0;
+        for (Action action : winner) {
+            if (!(action instanceof Transaction txn)) {
+                continue;
+            }
+            for (AppTransaction transaction : transactions) {
+                if (!txn.appId().equals(transaction.appId())) {
+                    continue;
+                }
+                if (txn.version() < transaction.version()) {
                     throw new DeltaWriteException(Reason.CONFLICT, "version " + version + " of " + deltaLog.tableRoot()
                             + " was committed concurrently by the same application " + txn.appId() + " (its version "
                             + txn.version() + "); nothing was committed");
                 }
+                applied++;
             }
+        }
+        if (applied > 0 && applied == transactions.size()) {
+            return Optional.of(new Outcome(false, version, attempt));
+        }
+        if (applied > 0) {
+            throw new DeltaWriteException(Reason.CONFLICT, "version " + version + " of " + deltaLog.tableRoot()
+                    + " applied some of this write's application transactions concurrently; nothing was committed");
         }
         Optional<String> conflict = ConflictChecker.conflict(footprint, version, winner);
         if (conflict.isPresent()) {

@@ -14,18 +14,24 @@ import java.util.Set;
  * @param data the new rows
  * @param partitionColumns for {@link Mode#CREATE}, and for {@link Mode#OVERWRITE} when present, the
  *     table's (new) partition columns; otherwise empty (the table's own are used)
- * @param replacedFiles for {@link Mode#REWRITE}, the paths (as in their {@code add} actions) of the
- *     files the new files replace; otherwise empty
- * @param transaction the application id and version of an idempotent write: if the table already
- *     records a version at least this high for that application, the write is skipped and reported
- *     {@link WriteResult.Outcome#ALREADY_APPLIED}; otherwise the commit records this version
+ * @param replacedFiles for {@link Mode#REWRITE} and {@link Mode#MERGE}, the paths (as in their
+ *     {@code add} actions) of the files the new files replace; otherwise empty
+ * @param transactions the application ids and versions of an idempotent write, usually one: if the
+ *     table already records, for every one of them, a version at least this high, the write is
+ *     skipped and reported {@link WriteResult.Outcome#ALREADY_APPLIED}; if it records that for some
+ *     but not all, the write fails as a conflict; otherwise the commit records these versions. The
+ *     application ids are distinct.
+ * @param readVersion the table version the request was planned from (the files to replace were
+ *     chosen in it): the writer starts from that snapshot instead of the latest, so every commit
+ *     made since is checked for conflicts. Required for {@link Mode#MERGE}; not for {@link Mode#CREATE}
  */
 public record WriteRequest(
         Mode mode,
         TableData data,
         Optional<List<String>> partitionColumns,
         Set<String> replacedFiles,
-        Optional<AppTransaction> transaction) {
+        List<AppTransaction> transactions,
+        Optional<Long> readVersion) {
     /** What a write does with the rows already in the table. */
     public enum Mode {
         /** Creates the table (version 0); fails if it exists. */
@@ -43,7 +49,14 @@ public record WriteRequest(
          * Replaces some files with files holding the same rows (compaction): the commit's actions
          * have {@code dataChange = false}, so it never conflicts with appends.
          */
-        REWRITE
+        REWRITE,
+        /**
+         * Removes the replaced files (possibly none) and adds the new rows, as a data change: the
+         * copy-on-write of an upsert, whose new rows are the replaced files' rows that stay plus the
+         * new and changed ones. Conflicts with every commit since {@link #readVersion()} that removes
+         * a file or adds data (serializable), since either could hold a key this write decided on.
+         */
+        MERGE
     }
 
     /**
@@ -66,7 +79,8 @@ public record WriteRequest(
         requireNonNull(data, "data is null");
         partitionColumns = requireNonNull(partitionColumns, "partitionColumns is null").map(List::copyOf);
         replacedFiles = Set.copyOf(replacedFiles);
-        requireNonNull(transaction, "transaction is null");
+        transactions = List.copyOf(transactions);
+        requireNonNull(readVersion, "readVersion is null");
         if (partitionColumns.isPresent() && mode != Mode.CREATE && mode != Mode.OVERWRITE) {
             throw new IllegalArgumentException("only create and overwrite set partition columns, not " + mode);
         }
@@ -76,8 +90,22 @@ public record WriteRequest(
         if (mode == Mode.REWRITE && replacedFiles.isEmpty()) {
             throw new IllegalArgumentException("a rewrite needs the files it replaces");
         }
-        if (mode != Mode.REWRITE && !replacedFiles.isEmpty()) {
-            throw new IllegalArgumentException("only a rewrite names replaced files, not " + mode);
+        if (mode != Mode.REWRITE && mode != Mode.MERGE && !replacedFiles.isEmpty()) {
+            throw new IllegalArgumentException("only a rewrite or a merge names replaced files, not " + mode);
+        }
+        if (mode == Mode.MERGE && readVersion.isEmpty()) {
+            throw new IllegalArgumentException("a merge needs the version it was planned from");
+        }
+        if (mode == Mode.CREATE && readVersion.isPresent()) {
+            throw new IllegalArgumentException("a create reads no version");
+        }
+        readVersion.ifPresent(version -> {
+            if (version < 0) {
+                throw new IllegalArgumentException("readVersion is negative: " + version);
+            }
+        });
+        if (transactions.stream().map(AppTransaction::appId).distinct().count() != transactions.size()) {
+            throw new IllegalArgumentException("an application id is listed twice: " + transactions);
         }
         partitionColumns.ifPresent(columns -> {
             if (Set.copyOf(columns).size() != columns.size()) {
@@ -88,34 +116,50 @@ public record WriteRequest(
 
     /** Creates the table with these partition columns (none: an empty list). */
     public static WriteRequest create(TableData data, List<String> partitionColumns) {
-        return new WriteRequest(Mode.CREATE, data, Optional.of(partitionColumns), Set.of(), Optional.empty());
+        return new WriteRequest(Mode.CREATE, data, Optional.of(partitionColumns), Set.of(), List.of(), Optional.empty());
     }
 
     public static WriteRequest append(TableData data) {
-        return new WriteRequest(Mode.APPEND, data, Optional.empty(), Set.of(), Optional.empty());
+        return new WriteRequest(Mode.APPEND, data, Optional.empty(), Set.of(), List.of(), Optional.empty());
     }
 
     /** Replaces every row, keeping the table's partitioning (none if the table is new). */
     public static WriteRequest overwrite(TableData data) {
-        return new WriteRequest(Mode.OVERWRITE, data, Optional.empty(), Set.of(), Optional.empty());
+        return new WriteRequest(Mode.OVERWRITE, data, Optional.empty(), Set.of(), List.of(), Optional.empty());
     }
 
     /** Replaces every row and sets the partition columns. */
     public static WriteRequest overwrite(TableData data, List<String> partitionColumns) {
-        return new WriteRequest(Mode.OVERWRITE, data, Optional.of(partitionColumns), Set.of(), Optional.empty());
+        return new WriteRequest(Mode.OVERWRITE, data, Optional.of(partitionColumns), Set.of(), List.of(), Optional.empty());
     }
 
     public static WriteRequest replacePartitions(TableData data) {
-        return new WriteRequest(Mode.REPLACE_PARTITIONS, data, Optional.empty(), Set.of(), Optional.empty());
+        return new WriteRequest(Mode.REPLACE_PARTITIONS, data, Optional.empty(), Set.of(), List.of(), Optional.empty());
     }
 
     /** Replaces {@code replacedFiles} with the files of {@code data}, which must hold the same rows. */
     public static WriteRequest rewrite(TableData data, Set<String> replacedFiles) {
-        return new WriteRequest(Mode.REWRITE, data, Optional.empty(), replacedFiles, Optional.empty());
+        return new WriteRequest(Mode.REWRITE, data, Optional.empty(), replacedFiles, List.of(), Optional.empty());
+    }
+
+    /**
+     * Replaces {@code replacedFiles} (chosen in version {@code readVersion}) with the rows of
+     * {@code data}: see {@link Mode#MERGE}.
+     */
+    public static WriteRequest merge(TableData data, Set<String> replacedFiles, long readVersion) {
+        return new WriteRequest(Mode.MERGE, data, Optional.empty(), replacedFiles, List.of(), Optional.of(readVersion));
     }
 
     /** This request, made idempotent by the application transaction {@code appId}/{@code version}. */
     public WriteRequest withTransaction(String appId, long version) {
-        return new WriteRequest(mode, data, partitionColumns, replacedFiles, Optional.of(new AppTransaction(appId, version)));
+        return withTransactions(List.of(new AppTransaction(appId, version)));
+    }
+
+    /**
+     * This request, made idempotent by several application transactions at once: one commit records
+     * them all (for example one per source file of an ingest).
+     */
+    public WriteRequest withTransactions(List<AppTransaction> appTransactions) {
+        return new WriteRequest(mode, data, partitionColumns, replacedFiles, appTransactions, readVersion);
     }
 }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * that apply row filters, masks and hidden columns.
  *
  * <p>Without a rule file every known user reads every lake table as it is (the statement guard
- * still applies). With one, a table is readable when the first rule matching the user and the
+ * still applies), and may write any table ({@link #mayWrite}). With one, a table is readable when the first rule matching the user and the
  * table grants {@code read}; no match means no access. A user the user directory no longer knows
  * reads nothing.
  *
@@ -116,6 +116,23 @@ public final class AccessControl {
         UserAccess fresh = compile(user, roles, current);
         compiled.put(user, fresh);
         return fresh;
+    }
+
+    /**
+     * Whether {@code user} may write (ingest into) {@code schema.table}: with a rule file, when the
+     * first rule matching the user and the table grants {@code write}; without one, every user the
+     * user directory knows may. The table need not exist yet.
+     */
+    public boolean mayWrite(String user, String schema, String table) {
+        requireNonNull(user, "user is null");
+        Optional<Set<String>> roles = userRoles.apply(user);
+        if (roles.isEmpty()) {
+            return false;
+        }
+        Optional<AccessRules> rulesNow = rules.get();
+        return rulesNow.isEmpty() || rulesNow.get().grant(new AuthenticatedUser(user, roles.get()), schema, table)
+                .filter(grant -> grant.allows(Privilege.WRITE))
+                .isPresent();
     }
 
     /** The current generation, starting a new one when the rules or the served tables changed. */

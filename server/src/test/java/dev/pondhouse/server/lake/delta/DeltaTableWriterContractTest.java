@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -175,6 +176,54 @@ abstract class DeltaTableWriterContractTest extends DeltaTableWriterTestBase {
         assertThat(writer.log().latest().orElseThrow().appTransactionVersions())
                 .isEqualTo(Map.of("pipeline-a", 7L, "pipeline-b", 7L));
         assertThat(sorted(kernelRead(store, COLUMNS).rows())).isEqualTo(expectedRows(duckdb));
+    }
+
+    @Test
+    void oneCommitRecordsSeveralApplicationTransactionsAndIsAppliedOnce() throws Exception {
+        BlobStore store = store();
+        DeltaTableWriter writer = writer(store, DeltaWriterSettings.DEFAULT);
+        writer.write(duckdb, WriteRequest.create(TableData.query(rows(0, 3)), List.of()));
+        List<WriteRequest.AppTransaction> files = List.of(new WriteRequest.AppTransaction("ingest/a.parquet", 1),
+                new WriteRequest.AppTransaction("ingest/b.parquet", 1));
+        WriteRequest both = WriteRequest.append(TableData.query(rows(100, 5))).withTransactions(files);
+
+        assertThat(writer.write(duckdb, both).outcome()).isEqualTo(WriteResult.Outcome.COMMITTED);
+        assertThat(writer.write(duckdb, both).outcome()).isEqualTo(WriteResult.Outcome.ALREADY_APPLIED);
+        WriteRequest overlapping = WriteRequest.append(TableData.query(rows(200, 5))).withTransactions(List.of(
+                new WriteRequest.AppTransaction("ingest/b.parquet", 1), new WriteRequest.AppTransaction("ingest/c.parquet", 1)));
+        assertThatThrownBy(() -> writer.write(duckdb, overlapping))
+                .isInstanceOfSatisfying(DeltaWriteException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DeltaWriteException.Reason.CONFLICT))
+                .hasMessageContaining("ingest/b.parquet");
+
+        Snapshot snapshot = writer.log().latest().orElseThrow();
+        assertThat(snapshot.version()).isEqualTo(1);
+        assertThat(snapshot.appTransactionVersions()).isEqualTo(Map.of("ingest/a.parquet", 1L, "ingest/b.parquet", 1L));
+    }
+
+    @Test
+    void aMergeReplacesItsFilesAndConflictsWithWhatWasCommittedSinceItsPlan() throws Exception {
+        BlobStore store = store();
+        DeltaTableWriter writer = writer(store, DeltaWriterSettings.DEFAULT);
+        writer.write(duckdb, WriteRequest.create(TableData.query(rows(0, 4)), List.of()));
+        append(writer, rows(100, 4));
+        Snapshot planned = writer.log().latest().orElseThrow();
+        String firstFile = planned.activeFiles().get(0).path();
+
+        append(writer, rows(200, 4));
+        WriteRequest lateMerge = WriteRequest.merge(TableData.query(rows(300, 2)), Set.of(firstFile), planned.version());
+        assertThatThrownBy(() -> writer.write(duckdb, lateMerge))
+                .isInstanceOfSatisfying(DeltaWriteException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DeltaWriteException.Reason.CONFLICT))
+                .hasMessageContaining("added data");
+
+        Snapshot current = writer.log().latest().orElseThrow();
+        WriteResult merged = writer.write(duckdb,
+                WriteRequest.merge(TableData.query(rows(300, 2)), Set.of(firstFile), current.version()));
+        assertThat(merged.outcome()).isEqualTo(WriteResult.Outcome.COMMITTED);
+        Snapshot after = writer.log().latest().orElseThrow();
+        assertThat(after.activeFiles()).extracting(AddFile::path).doesNotContain(firstFile).hasSize(3);
+        assertThat(after.tombstones()).extracting(RemoveFile::path).containsExactly(firstFile);
     }
 
     @Test

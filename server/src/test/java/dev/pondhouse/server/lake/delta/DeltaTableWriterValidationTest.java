@@ -62,9 +62,19 @@ class DeltaTableWriterValidationTest extends DeltaTableWriterTestBase {
     @Test
     void aColumnWithoutDeltaTypeIsRefusedNamingIt() {
         assertRefused(() -> writer.write(duckdb, WriteRequest.create(
-                        TableData.query("SELECT 1::BIGINT AS id, 12345::HUGEINT AS big"), List.of())),
-                Reason.INVALID_INPUT, "column big has type HUGEINT");
+                        TableData.query("SELECT 1::BIGINT AS id, '00000000-0000-0000-0000-000000000001'::UUID AS key"),
+                        List.of())),
+                Reason.INVALID_INPUT, "column key has type UUID");
         assertThat(writer.log().latest()).isEmpty();
+    }
+
+    @Test
+    void aHugeIntColumnIsStoredAsDecimal() {
+        writer.write(duckdb, WriteRequest.create(TableData.query("SELECT 1::BIGINT AS id, sum(i) AS total"
+                + " FROM range(5) t(i)"), List.of()));
+
+        assertThat(writer.log().latest().orElseThrow().metadata().schemaString())
+                .contains("\"name\":\"total\",\"type\":\"decimal(38,0)\"");
     }
 
     @Test

@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.Optional;
 
 /** A store that passes every call to another; fakes override the calls they change. */
-abstract class ForwardingBlobStore implements BlobStore {
+public abstract class ForwardingBlobStore implements BlobStore {
     protected final BlobStore delegate;
 
-    ForwardingBlobStore(BlobStore delegate) {
+    protected ForwardingBlobStore(BlobStore delegate) {
         this.delegate = requireNonNull(delegate, "delegate is null");
     }
 
     /** Whether {@code name} is a commit file (not a checkpoint or pointer). */
-    static boolean isCommitFile(String name) {
+    public static boolean isCommitFile(String name) {
         return name.contains(DeltaLog.LOG_FOLDER) && name.endsWith(".json");
     }
 

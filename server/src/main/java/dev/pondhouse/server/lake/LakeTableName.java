@@ -1,4 +1,4 @@
-package dev.pondhouse.server.jobs;
+package dev.pondhouse.server.lake;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,13 +6,14 @@ import dev.pondhouse.server.error.PondhouseException;
 import java.util.regex.Pattern;
 
 /**
- * A table of the lake named the way users name it, {@code schema.table}: never a path. Both parts are
+ * A table of the lake named the way users name it, {@code schema.table}, never a path. Both parts are
  * plain identifiers (letters, digits, underscore; not starting with a digit), as the lake's folder
- * names must be.
+ * names must be; the table lives in the folder {@code <lake root>/<schema>/<table>/}.
  */
 public record LakeTableName(String schema, String table) implements Comparable<LakeTableName> {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+    /** @throws PondhouseException a user error if a part is not a plain identifier */
     public LakeTableName {
         requireNonNull(schema, "schema is null");
         requireNonNull(table, "table is null");
@@ -35,6 +36,11 @@ public record LakeTableName(String schema, String table) implements Comparable<L
                     + " (for example tpch.orders)");
         }
         return new LakeTableName(text.substring(0, dot), text.substring(dot + 1));
+    }
+
+    /** The table's folder in the lake's blob store, {@code <schema>/<table>/}. */
+    public String folder() {
+        return schema + "/" + table + "/";
     }
 
     @Override
