@@ -2,7 +2,6 @@ package dev.pondhouse.server.cli;
 
 import dev.pondhouse.server.config.ConfigException;
 import dev.pondhouse.server.config.ConfigLoader;
-import dev.pondhouse.server.config.ServerConfig.IngestFolder;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.ingest.FolderIngest;
@@ -13,7 +12,6 @@ import dev.pondhouse.server.pipeline.JobProgress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -49,16 +47,13 @@ public final class IngestFolderCommand implements Callable<Integer> {
             System.err.println("pondhouse: " + e.getMessage());
             return 2;
         }
-        Optional<IngestFolder> folder = loaded.ingest().folders().stream()
-                .filter(candidate -> candidate.table().equalsIgnoreCase(table)).findFirst();
-        if (folder.isEmpty()) {
+        Optional<FolderIngest.Source> configured = FolderIngest.Source.configured(loaded.ingest(), table);
+        if (configured.isEmpty()) {
             System.err.println("pondhouse: ingest.folders has no entry for table " + table);
             return 2;
         }
-        LakeTableName name = LakeTableName.parse(folder.get().table());
-        FolderIngest.Source source = new FolderIngest.Source(name, folder.get().source().toAbsolutePath(),
-                FolderIngest.Format.valueOf(folder.get().format().toUpperCase(Locale.ROOT)),
-                loaded.ingest().partitionBy(name.schema(), name.table()));
+        FolderIngest.Source source = configured.get();
+        LakeTableName name = source.table();
         Path work = loaded.pipelines().workDirectoryIn(loaded.lake());
         try (JobEngine engine = new JobEngine(loaded.pipelines().threads(), loaded.pipelines().memoryLimit(),
                 work.resolve("spill"))) {

@@ -2,6 +2,7 @@ package dev.pondhouse.server.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pondhouse.server.config.ServerConfig.IngestSection;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.lake.LakeTableName;
@@ -91,6 +92,19 @@ public final class FolderIngest {
             requireNonNull(folder, "folder is null");
             requireNonNull(format, "format is null");
             partitionBy = List.copyOf(partitionBy);
+        }
+
+        /** The source {@code ingest.folders} configures for {@code table}, if any. */
+        public static Optional<Source> configured(IngestSection ingest, String table) {
+            return ingest.folders().stream()
+                    .filter(candidate -> candidate.table().equalsIgnoreCase(table))
+                    .findFirst()
+                    .map(folder -> {
+                        LakeTableName name = LakeTableName.parse(folder.table());
+                        return new Source(name, folder.source().toAbsolutePath(),
+                                Format.valueOf(folder.format().toUpperCase(Locale.ROOT)),
+                                ingest.partitionBy(name.schema(), name.table()));
+                    });
         }
     }
 
