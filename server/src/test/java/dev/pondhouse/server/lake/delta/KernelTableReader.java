@@ -34,14 +34,15 @@ import org.apache.hadoop.conf.Configuration;
  * Reads a local Delta table with Delta Kernel, the independent reader of these tests: its version,
  * schema, data files, and every row as text ({@code |} between columns, {@code NULL} for null, dates
  * ISO, decimals plain, timestamps as microseconds since the epoch), in the order of the given columns.
+ * Public for the tests of other lake packages (maintenance).
  */
-final class KernelTableReader {
+public final class KernelTableReader {
     /** What Delta Kernel sees of the table. */
-    record KernelTable(long version, StructType schema, List<String> files, List<String> rows) {}
+    public record KernelTable(long version, StructType schema, List<String> files, List<String> rows) {}
 
     private KernelTableReader() {}
 
-    static KernelTable read(Path tableFolder, List<String> columns) throws Exception {
+    public static KernelTable read(Path tableFolder, List<String> columns) throws Exception {
         Engine engine = DefaultEngine.create(new Configuration());
         Snapshot snapshot = Table.forPath(engine, tableFolder.toString()).getLatestSnapshot(engine);
         StructType schema = snapshot.getSchema(engine);
