@@ -1,22 +1,22 @@
 package dev.pondhouse.server.lake.maintenance;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.pondhouse.server.lake.blob.AzuriteServer;
 import dev.pondhouse.server.lake.blob.BlobStore;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Compaction on Azure Blob Storage (Azurite). */
 @ExtendWith(AzuriteServer.Extension.class)
 class TableCompactorAzureTest extends TableCompactorContractTest {
-    private BlobStore store;
+    private final AzuriteServer azurite;
 
-    @BeforeEach
-    void createContainer(AzuriteServer azurite) {
-        store = AzuriteStores.newContainer(azurite);
+    TableCompactorAzureTest(AzuriteServer azurite) {
+        this.azurite = requireNonNull(azurite, "azurite is null");
     }
 
     @Override
     protected BlobStore store() {
-        return store;
+        return AzuriteStores.newContainer(azurite);
     }
 }
