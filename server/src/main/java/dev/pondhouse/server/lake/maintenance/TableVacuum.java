@@ -148,7 +148,13 @@ public final class TableVacuum {
         Set<String> removed = new HashSet<>();
         Snapshot start = deltaLog.snapshotAt(first);
         addPaths(start.activeFiles(), paths);
-        start.tombstones().forEach(tombstone -> removed.add(requireRelative(tombstone.path())));
+        for (RemoveFile tombstone : start.tombstones()) {
+            removed.add(requireRelative(tombstone.path()));
+            // Removed after the cutoff but before the oldest version the log still has: keep it anyway.
+            if (tombstone.deletionTimestamp().orElse(Long.MAX_VALUE) >= cutoff.toEpochMilli()) {
+                paths.add(tombstone.path());
+            }
+        }
         for (long version = first + 1; version <= latest.version(); version++) {
             String name = tableRoot + DeltaLog.commitFileName(version);
             for (Action action : format.parse(store.read(name), name)) {
