@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -138,11 +137,6 @@ final class TestTable {
         return rows;
     }
 
-    /** The number of rows of the latest snapshot, summed from the files' statistics-free content. */
-    long rowCount(Connection duckdb) throws SQLException {
-        return rowsByPartition(duckdb).values().stream().mapToLong(List::size).sum();
-    }
-
     /** The table as Delta Kernel reads it, from a local copy of its folder. */
     KernelTableReader.KernelTable kernelRead() throws Exception {
         Path copy = directory.resolve("kernel-copy-" + UUID.randomUUID());
@@ -194,15 +188,5 @@ final class TestTable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static void execute(Connection duckdb, String sql) throws SQLException {
-        try (Statement statement = duckdb.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    static Optional<String> day(int offset) {
-        return Optional.of(java.time.LocalDate.of(2024, 1, 1).plusDays(offset).toString());
     }
 }
