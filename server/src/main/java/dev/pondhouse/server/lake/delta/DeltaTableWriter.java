@@ -225,10 +225,15 @@ public final class DeltaTableWriter {
         }
     }
 
-    /** Uploads every staged file under a new unique name; the {@code add} actions for them. */
+    /**
+     * Uploads every staged file under a new unique name; the {@code add} actions for them. Their
+     * modification times increase strictly in staging order, so the order of the files of one commit
+     * stays known (compaction keeps rows in the order of their files' modification times).
+     */
     private List<AddFile> upload(StagedData staged, List<String> partitionColumns, boolean dataChange) {
         List<AddFile> adds = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        long previousModificationTime = Long.MIN_VALUE;
         for (StagedDataFile file : staged.files()) {
             String path = PartitionPaths.folder(partitionColumns, file.partitionValues()) + "part-" + UUID.randomUUID()
                     + ".parquet";
@@ -242,7 +247,9 @@ public final class DeltaTableWriter {
                         : Reason.FAILED, "cannot upload a data file of Delta table " + tableRoot + "; nothing was committed: "
                         + e.getMessage(), e);
             }
-            adds.add(new AddFile(path, file.partitionValues(), file.size(), clock.millis(), dataChange,
+            long modificationTime = Math.max(clock.millis(), previousModificationTime + 1);
+            previousModificationTime = modificationTime;
+            adds.add(new AddFile(path, file.partitionValues(), file.size(), modificationTime, dataChange,
                     Optional.of(file.stats()), Map.of()));
         }
         return adds;

@@ -34,6 +34,7 @@ import org.apache.hadoop.conf.Configuration;
  * Reads a local Delta table with Delta Kernel, the independent reader of these tests: its version,
  * schema, data files, and every row as text ({@code |} between columns, {@code NULL} for null, dates
  * ISO, decimals plain, timestamps as microseconds since the epoch), in the order of the given columns.
+ * Public for the tests of other lake packages (maintenance).
  */
 public final class KernelTableReader {
     /** What Delta Kernel sees of the table. */

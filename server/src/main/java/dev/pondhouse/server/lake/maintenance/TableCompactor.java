@@ -1,0 +1,332 @@
+package dev.pondhouse.server.lake.maintenance;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pondhouse.server.engine.SqlIdentifiers;
+import dev.pondhouse.server.error.ErrorKind;
+import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.delta.AddFile;
+import dev.pondhouse.server.lake.delta.DeltaSchemas;
+import dev.pondhouse.server.lake.delta.DeltaTableWriter;
+import dev.pondhouse.server.lake.delta.DeltaWriteException;
+import dev.pondhouse.server.lake.delta.Snapshot;
+import dev.pondhouse.server.lake.delta.TableData;
+import dev.pondhouse.server.lake.delta.WriteRequest;
+import dev.pondhouse.server.lake.delta.WriteResult;
+import dev.pondhouse.server.lake.maintenance.CompactionPlanner.PartitionPlan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compacts a Delta table: per partition, rewrites the small data files into files near a target size
+ * ({@link CompactionPlanner} decides which, {@link CompactionSettings} how big), and commits each
+ * batch of rewrites as one {@link WriteRequest#rewrite} ({@code dataChange = false}) that removes the
+ * small files and adds the new ones.
+ *
+ * <p><b>Row order.</b> A bin's files are read in commit order (modification time, then path) and
+ * each file's rows in file order: DuckDB reads the downloaded files as one list and the rows are
+ * sorted by its virtual columns {@code file_index} and {@code file_row_number} before
+ * {@code COPY ... (FORMAT parquet)} writes them. The new files of one commit get increasing
+ * modification times in bin order, after every file the run left alone. A table with a column named
+ * {@code file_index} or {@code file_row_number} hides those virtual columns and is refused.
+ *
+ * <p><b>Concurrency.</b> Safe next to appends, including into the partitions being compacted: a
+ * rewrite names exactly the files it replaces and never conflicts with appends, so rows appended
+ * meanwhile stay in their own files. A concurrent commit that removed one of those files (another
+ * compaction, an overwrite, a partition replacement) makes the rewrite conflict; it is reported in
+ * {@link CompactionResult#partitionsConflicted()} and the run goes on with the next batch. Files
+ * uploaded by a rewrite that did not commit are orphans for {@link TableVacuum}. Rows appended during
+ * a run sort before the run's new files by modification time, although written after their rows.
+ *
+ * <p><b>Resources.</b> The DuckDB connection is the caller's (the jobs instance, which may write local
+ * files); it is used by one run only. A bin's small files are downloaded under the work directory,
+ * rewritten and deleted; the rewritten files of a batch stay until the batch's commit settles
+ * (at most {@link CompactionSettings#maxBytesPerCommit()} of input).
+ *
+ * <p>Thread-safe: concurrent runs use their own folders; a connection must not be shared. Constructing
+ * it does no I/O.
+ */
+public final class TableCompactor {
+    private static final Logger log = LoggerFactory.getLogger(TableCompactor.class);
+
+    private final BlobStore store;
+    private final DeltaTableWriter writer;
+    private final String tableRoot;
+    private final Path workDirectory;
+    private final CompactionSettings settings;
+
+    /**
+     * @param store where the table lives (the store of {@code writer})
+     * @param writer writes the table; its log is where the run plans from
+     * @param workDirectory a local folder for downloaded and rewritten files (created when needed)
+     * @param settings target and small file sizes
+     */
+    public TableCompactor(BlobStore store, DeltaTableWriter writer, Path workDirectory, CompactionSettings settings) {
+        this.store = requireNonNull(store, "store is null");
+        this.writer = requireNonNull(writer, "writer is null");
+        this.tableRoot = writer.log().tableRoot();
+        this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /**
+     * Compacts the table as it is now.
+     *
+     * @param duckdb the jobs DuckDB connection, which may read and write local files; used by this call only
+     * @param cancelled checked before each bin; when it answers true the run stops, dropping the batch
+     *     not yet committed, and reports {@code cancelled}
+     * @param progress told the fraction of small-file bytes rewritten
+     * @throws MaintenanceRefusedException if the table does not exist or cannot be compacted safely
+     * @throws dev.pondhouse.server.lake.delta.DeltaLogException if the log cannot be read
+     * @throws DeltaWriteException if a commit fails other than by a conflict (an unknown outcome, a store failure)
+     */
+    public CompactionResult compact(Connection duckdb, BooleanSupplier cancelled, ProgressListener progress) {
+        requireNonNull(duckdb, "duckdb is null");
+        requireNonNull(cancelled, "cancelled is null");
+        requireNonNull(progress, "progress is null");
+        Snapshot snapshot = writer.log().latest().orElseThrow(() -> new MaintenanceRefusedException(ErrorKind.NOT_FOUND,
+                "Delta table " + tableRoot + " does not exist; there is nothing to compact"));
+        TableColumns columns = TableColumns.of(snapshot);
+        CompactionPlanner.Plan plan = CompactionPlanner.plan(snapshot, settings);
+        Run run = new Run(snapshot.version(), plan, progress);
+        if (plan.partitions().isEmpty()) {
+            progress.report(1, "nothing to compact: " + plan.skippedPartitions() + " partitions are compact");
+            return run.result(false);
+        }
+        columns.requireOrderable(tableRoot);
+        Path folder = createFolder();
+        try {
+            Batch batch = new Batch();
+            for (PartitionPlan partition : plan.partitions()) {
+                for (List<AddFile> bin : partition.bins()) {
+                    if (cancelled.getAsBoolean()) {
+                        log.info("{}: compaction cancelled; {} rewritten files not committed", tableRoot, batch.files.size());
+                        return run.result(true);
+                    }
+                    long binBytes = bin.stream().mapToLong(AddFile::size).sum();
+                    if (!batch.isEmpty() && batch.inputBytes + binBytes > settings.maxBytesPerCommit()) {
+                        commit(duckdb, batch, columns, run);
+                        batch = new Batch();
+                    }
+                    Path output = rewrite(duckdb, folder, bin, batch.files.size());
+                    batch.add(partition, bin, new TableData.StagedFile(output, partition.partitionValues()), binBytes);
+                    run.rewritten(binBytes);
+                }
+            }
+            if (!batch.isEmpty()) {
+                commit(duckdb, batch, columns, run);
+            }
+            progress.report(1, "compacted " + run.partitionsCompacted.size() + " partitions");
+            return run.result(false);
+        } finally {
+            deleteFolder(folder);
+        }
+    }
+
+    /** Rewrites the files of one bin, in order, into one local Parquet file; deletes the downloads. */
+    private Path rewrite(Connection duckdb, Path folder, List<AddFile> bin, int index) {
+        Path inputs = folder.resolve("input-" + index);
+        Path output = folder.resolve("output-" + index + ".parquet");
+        try {
+            Files.createDirectories(inputs);
+            List<String> localFiles = new ArrayList<>();
+            for (int position = 0; position < bin.size(); position++) {
+                AddFile file = bin.get(position);
+                Path local = inputs.resolve(String.format(Locale.ROOT, "%06d.parquet", position));
+                long size = store.download(DataFilePaths.blobName(tableRoot, file.path()), local);
+                if (size != file.size()) {
+                    throw new MaintenanceRefusedException(ErrorKind.INTERNAL, "the data file " + file.path() + " of Delta"
+                            + " table " + tableRoot + " has " + size + " bytes but the log says " + file.size()
+                            + "; compaction changed nothing");
+                }
+                localFiles.add(SqlIdentifiers.literal(local.toString()));
+            }
+            String scan = "read_parquet([" + String.join(", ", localFiles) + "], hive_partitioning = false)";
+            String projection = describe(duckdb, "SELECT * FROM " + scan).stream()
+                    .map(column -> column.duckDbType().equalsIgnoreCase("TIMESTAMP")
+                            // As the writer stages it: Delta timestamps are instants (see DataFileStager).
+                            ? "(" + SqlIdentifiers.quote(column.name()) + " AT TIME ZONE 'UTC') AS "
+                                    + SqlIdentifiers.quote(column.name())
+                            : SqlIdentifiers.quote(column.name()))
+                    .collect(Collectors.joining(", "));
+            execute(duckdb, "COPY (SELECT " + projection + " FROM " + scan + " ORDER BY file_index, file_row_number) TO "
+                    + SqlIdentifiers.literal(output.toString()) + " (FORMAT parquet)");
+            deleteFolder(inputs);
+            return output;
+        } catch (SQLException e) {
+            throw new DeltaWriteException(DeltaWriteException.Reason.FAILED, "cannot rewrite data files of Delta table "
+                    + tableRoot + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the rewritten files of Delta table " + tableRoot, e);
+        }
+    }
+
+    private void commit(Connection duckdb, Batch batch, TableColumns columns, Run run) {
+        List<DeltaSchemas.Column> declared;
+        try {
+            declared = columns.declared(describe(duckdb, "SELECT * FROM read_parquet("
+                    + SqlIdentifiers.literal(batch.files.get(0).file().toString()) + ", hive_partitioning = false)"));
+        } catch (SQLException e) {
+            throw new DeltaWriteException(DeltaWriteException.Reason.FAILED, "cannot read a rewritten file of Delta table "
+                    + tableRoot + ": " + e.getMessage(), e);
+        }
+        long bytesAfter = batch.files.stream().mapToLong(file -> size(file.file())).sum();
+        WriteRequest request = WriteRequest.rewrite(new TableData.StagedFiles(Optional.of(declared), batch.files),
+                batch.replaced);
+        try {
+            WriteResult result = writer.write(duckdb, request);
+            run.committed(batch, result.version(), bytesAfter);
+            log.info("{}: compaction committed version {}: {} files ({} bytes) replaced by {} ({} bytes)", tableRoot,
+                    result.version(), batch.replaced.size(), batch.inputBytes, batch.files.size(), bytesAfter);
+        } catch (DeltaWriteException e) {
+            if (e.reason() != DeltaWriteException.Reason.CONFLICT) {
+                throw e;
+            }
+            run.conflicted(batch, e.getMessage());
+            log.info("{}: a compaction commit conflicted and was dropped: {}", tableRoot, e.getMessage());
+        }
+        for (TableData.StagedFile file : batch.files) {
+            deleteQuietly(file.file());
+        }
+    }
+
+    private static List<DeltaSchemas.Column> describe(Connection duckdb, String select) throws SQLException {
+        List<DeltaSchemas.Column> columns = new ArrayList<>();
+        try (Statement statement = duckdb.createStatement(); ResultSet result = statement.executeQuery("DESCRIBE " + select)) {
+            while (result.next()) {
+                columns.add(new DeltaSchemas.Column(result.getString("column_name"), result.getString("column_type")));
+            }
+        }
+        return columns;
+    }
+
+    private static void execute(Connection duckdb, String sql) throws SQLException {
+        try (Statement statement = duckdb.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private Path createFolder() {
+        try {
+            Files.createDirectories(workDirectory);
+            return Files.createTempDirectory(workDirectory, "compaction-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a folder in " + workDirectory, e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of " + file, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("cannot delete the local file {}", file, e);
+        }
+    }
+
+    private static void deleteFolder(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            log.warn("cannot delete the local folder {}", folder, e);
+        }
+    }
+
+    /** The rewrites of one commit. */
+    private static final class Batch {
+        final List<TableData.StagedFile> files = new ArrayList<>();
+        final Set<String> replaced = new LinkedHashSet<>();
+        final Set<Map<String, Optional<String>>> partitions = new LinkedHashSet<>();
+        long inputBytes;
+
+        boolean isEmpty() {
+            return files.isEmpty();
+        }
+
+        void add(PartitionPlan partition, List<AddFile> bin, TableData.StagedFile output, long bytes) {
+            files.add(output);
+            bin.forEach(file -> replaced.add(file.path()));
+            partitions.add(partition.partitionValues());
+            inputBytes += bytes;
+        }
+    }
+
+    /** What a run did so far. Used by the run's thread only. */
+    private static final class Run {
+        final long readVersion;
+        final CompactionPlanner.Plan plan;
+        final ProgressListener progress;
+        final long totalBytes;
+        final Set<Map<String, Optional<String>>> partitionsCompacted = new HashSet<>();
+        final Set<Map<String, Optional<String>>> partitionsConflicted = new HashSet<>();
+        final List<Long> versions = new ArrayList<>();
+        final List<String> conflicts = new ArrayList<>();
+        long rewrittenBytes;
+        int filesRemoved;
+        int filesAdded;
+        long bytesBefore;
+        long bytesAfter;
+
+        Run(long readVersion, CompactionPlanner.Plan plan, ProgressListener progress) {
+            this.readVersion = readVersion;
+            this.plan = plan;
+            this.progress = progress;
+            this.totalBytes = Math.max(1, plan.bytes());
+        }
+
+        void rewritten(long bytes) {
+            rewrittenBytes += bytes;
+            progress.report(Math.min(0.99, (double) rewrittenBytes / totalBytes),
+                    "rewrote " + rewrittenBytes + " of " + plan.bytes() + " bytes of small files");
+        }
+
+        void committed(Batch batch, long version, long outputBytes) {
+            versions.add(version);
+            partitionsCompacted.addAll(batch.partitions);
+            filesRemoved += batch.replaced.size();
+            filesAdded += batch.files.size();
+            bytesBefore += batch.inputBytes;
+            bytesAfter += outputBytes;
+        }
+
+        void conflicted(Batch batch, String reason) {
+            partitionsConflicted.addAll(batch.partitions);
+            conflicts.add(reason);
+        }
+
+        CompactionResult result(boolean cancelled) {
+            return new CompactionResult(readVersion, partitionsCompacted.size(), plan.skippedPartitions(),
+                    partitionsConflicted.size(), filesRemoved, filesAdded, bytesBefore, bytesAfter, versions, conflicts,
+                    cancelled);
+        }
+    }
+}
