@@ -42,6 +42,7 @@ import dev.pondhouse.server.jobs.JobState;
 import dev.pondhouse.server.jobs.PipelineJob;
 import dev.pondhouse.server.jobs.RefreshJob;
 import dev.pondhouse.server.jobs.ReloadRulesJob;
+import dev.pondhouse.server.jobs.TableMaintenanceJobs;
 import dev.pondhouse.server.lake.BlobDeltaLakeCatalog;
 import dev.pondhouse.server.lake.DeltaLakeCatalog;
 import dev.pondhouse.server.lake.ExternalSourceCatalog;
@@ -212,6 +213,7 @@ public final class PondhouseServer implements AutoCloseable {
             JobRegistry registry = new JobRegistry().register(RefreshJob.definition(views));
             rules.ifPresent(watcher -> registry.register(ReloadRulesJob.definition(watcher)));
             Consumer<LakeTableName> committed = table -> runQuietly("lake refresh after a commit to " + table, views::refresh);
+            TableMaintenanceJobs.definitions(jobLake, jobEngine, committed, Clock.systemUTC()).forEach(registry::register);
             if (config.pipelines().directory().isPresent()) {
                 registry.register(PipelineJob.definition(new PipelineDirectory(config.pipelines().directory().get(), jobEngine),
                         new PipelineRunner(jobEngine, jobLake, committed), Clock.systemUTC()));

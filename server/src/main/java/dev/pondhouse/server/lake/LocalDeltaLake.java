@@ -67,6 +67,16 @@ public final class LocalDeltaLake {
         this.checkpointReader = new DuckDbCheckpointReader(store, workDirectory.resolve("checkpoint-reads"), format);
     }
 
+    /** Where writers and maintenance stage files. */
+    public Path workDirectory() {
+        return workDirectory;
+    }
+
+    /** The store the lake's tables are read and written through. */
+    public BlobStore store() {
+        return store;
+    }
+
     /** The lake folder. */
     public Path root() {
         return root;

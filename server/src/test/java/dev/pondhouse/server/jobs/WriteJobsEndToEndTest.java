@@ -37,12 +37,14 @@ class WriteJobsEndToEndTest {
     @TempDir
     static Path folder;
     private static TestServer server;
+    private static Path kept;
     private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         Path lake = Files.createDirectories(folder.resolve("lake"));
         Path incoming = Files.createDirectories(folder.resolve("incoming"));
+        kept = Files.createDirectories(folder.resolve("kept"));
         Path pipelines = Files.createDirectories(folder.resolve("pipelines"));
         Files.createDirectories(lake.resolve("raw/sales"));
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
@@ -68,7 +70,9 @@ class WriteJobsEndToEndTest {
                   folders:
                     - table: landing.events
                       source: %s
-                """.formatted(incoming));
+                    - table: landing.kept
+                      source: %s
+                """.formatted(incoming, kept));
         server = TestServer.start(Optional.of(config), Map.of("lake.root", lake.toString(), "lake.default-schema", "raw",
                 "pipelines.directory", pipelines.toString()), Map.of());
     }
@@ -98,6 +102,38 @@ class WriteJobsEndToEndTest {
         assertThat(again.path("result").path("filesAppended").asInt()).isZero();
         assertThat(again.path("result").path("filesAlreadyIngested").asInt()).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM landing.events")).isEqualTo(10);
+    }
+
+    @Test
+    void compactionVacuumAndCheckpointKeepTheRows() throws Exception {
+        for (int batch = 0; batch < 3; batch++) {
+            try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+                statement.execute("COPY (SELECT " + batch + " * 100 + range AS id FROM range(100)) TO '"
+                        + kept.resolve("batch-" + batch + ".parquet") + "' (FORMAT parquet)");
+            }
+            assertThat(runJob("{\"job\": \"ingest-folder\", \"table\": \"landing.kept\"}").path("state").asText())
+                    .isEqualTo("SUCCEEDED");
+        }
+        assertThat(count("SELECT count(DISTINCT id) FROM landing.kept")).isEqualTo(300);
+
+        JsonNode compacted = runJob("{\"job\": \"compact\", \"table\": \"landing.kept\"}");
+        assertThat(compacted.path("state").asText()).as(compacted.toString()).isEqualTo("SUCCEEDED");
+        assertThat(compacted.path("result").path("filesRemoved").asInt()).isEqualTo(3);
+        assertThat(compacted.path("result").path("filesAdded").asInt()).isEqualTo(1);
+        assertThat(count("SELECT count(DISTINCT id) FROM landing.kept")).isEqualTo(300);
+        assertThat(count("SELECT count(*) FROM landing.kept")).isEqualTo(300);
+
+        JsonNode dryRun = runJob("{\"job\": \"vacuum\", \"table\": \"landing.kept\", "
+                + "\"params\": {\"retention\": \"0s\", \"force\": true, \"dry-run\": true}}");
+        assertThat(dryRun.path("state").asText()).as(dryRun.toString()).isEqualTo("SUCCEEDED");
+        assertThat(dryRun.path("result").path("files")).hasSize(3);
+        JsonNode refused = runJob("{\"job\": \"vacuum\", \"table\": \"landing.kept\", \"params\": {\"retention\": \"0s\"}}");
+        assertThat(refused.path("state").asText()).as("a retention under the safety floor needs force").isEqualTo("FAILED");
+
+        JsonNode checkpoint = runJob("{\"job\": \"checkpoint\", \"table\": \"landing.kept\"}");
+        assertThat(checkpoint.path("state").asText()).as(checkpoint.toString()).isEqualTo("SUCCEEDED");
+        assertThat(checkpoint.path("result").path("checkpointVersion").asLong()).isPositive();
+        assertThat(count("SELECT count(*) FROM landing.kept")).isEqualTo(300);
     }
 
     @Test
