@@ -77,6 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
         settings.put("flight.plaintext", "true");
         settings.put("lake.root", data.toAbsolutePath().toString());
         settings.put("lake.default-schema", TpchLakeGenerator.SCHEMA_NAME);
+        settings.put("pipelines.directory", data.resolve("_pipelines").toAbsolutePath().toString());
         Path rules = data.resolve(RULES_FILE);
         Files.writeString(rules, DEMO_RULES);
         settings.put("auth.rules-file", rules.toAbsolutePath().toString());
@@ -86,7 +87,8 @@ public final class DemoCommand implements Callable<Integer> {
         PasswordHasher hasher = new PasswordHasher();
         String users = "[users]\n"
                 + "demo = \"" + hasher.hash("demo".toCharArray()) + "\", reader\n"
-                + "analyst = \"" + hasher.hash("analyst".toCharArray()) + "\", analyst\n";
+                + "analyst = \"" + hasher.hash("analyst".toCharArray()) + "\", analyst\n"
+                + "admin = \"" + hasher.hash("admin".toCharArray()) + "\", admin\n";
 
         PondhouseServer server = new PondhouseServer(config, ShiroUserAuthenticator.fromIniText(users));
         server.start();
@@ -97,13 +99,17 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  user demo, password demo: every table");
         out.println("  user analyst, password analyst: BUILDING customers only, phone numbers masked, no account");
         out.println("             balances; orders, lineitem, nation, region (rules: " + rules.toAbsolutePath() + ")");
-        out.println("  Admin API: http://127.0.0.1:" + server.adminPort() + "/health, /ready, /metrics (see server/ADMIN-API.md)");
+        out.println("  Admin API: http://127.0.0.1:" + server.adminPort() + "/health, /ready, /metrics; tables and jobs as user");
+        out.println("             admin, password admin (see server/ADMIN-API.md)");
         out.println("  DBeaver:   Database > Driver Manager > New: class org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver,");
         out.println("             library flight-sql-jdbc-driver-18.3.0.jar, URL template");
         out.println("             jdbc:arrow-flight-sql://{host}:{port}/?useEncryption=false; then connect with the URL above.");
         out.println("  Pipeline:  the 22 TPC-H queries over raw Parquet, answers as tables tpch_results.q01..q22 (read them");
-        out.println("             as user demo once the lake refreshes); in another terminal:");
-        out.println("             ./pondhouse pipeline run " + TpchPipelineDemo.PIPELINE_NAME + " --config " + pipelineConfig);
+        out.println("             as user demo): as a job of this server,");
+        out.println("             curl -u admin:admin -X POST http://127.0.0.1:" + server.adminPort()
+                + "/jobs -d '{\"job\": \"pipeline\", \"params\": {\"name\": \"" + TpchPipelineDemo.PIPELINE_NAME + "\"}}'");
+        out.println("             or on its own: ./pondhouse pipeline run " + TpchPipelineDemo.PIPELINE_NAME + " --config "
+                + pipelineConfig);
         out.println("  Stop with Ctrl-C.");
         out.flush();
         ServerRunner.runUntilStopped(server);
