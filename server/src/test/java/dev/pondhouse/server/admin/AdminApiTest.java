@@ -245,10 +245,11 @@ class AdminApiTest {
 
     @Test
     void badRequestsGetTheRightStatusAndAMessageThatSaysWhatToDo() throws Exception {
-        AdminClient.Answer unknownJob = client.post("/jobs", "{\"job\": \"compact\", \"table\": \"sales.orders\"}", ADMIN);
+        AdminClient.Answer unknownJob = client.post("/jobs", "{\"job\": \"defragment\", \"table\": \"sales.orders\"}", ADMIN);
         assertThat(unknownJob.status()).isEqualTo(400);
         assertThat(unknownJob.errorCode()).isEqualTo("user_error");
-        assertThat(unknownJob.errorMessage()).isEqualTo("unknown job 'compact'; known jobs: hold, refresh");
+        assertThat(unknownJob.errorMessage())
+                .isEqualTo("unknown job 'defragment'; known jobs: checkpoint, compact, hold, refresh, vacuum");
 
         AdminClient.Answer unknownTable = client.post("/jobs", "{\"job\": \"hold\", \"table\": \"sales.nope\"}", ADMIN);
         assertThat(unknownTable.status()).isEqualTo(404);
@@ -288,7 +289,9 @@ class AdminApiTest {
         AdminClient.Answer answer = client.get("/job-types", ADMIN);
 
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.json().path("jobTypes").findValuesAsText("name")).containsExactly("hold", "refresh");
-        assertThat(answer.json().path("jobTypes").get(1).path("table").asText()).isEqualTo("none");
+        assertThat(answer.json().path("jobTypes").findValuesAsText("name"))
+                .containsExactly("checkpoint", "compact", "hold", "refresh", "vacuum");
+        assertThat(answer.json().path("jobTypes").get(3).path("table").asText()).isEqualTo("none");
+        assertThat(answer.json().path("jobTypes").get(1).path("table").asText()).isEqualTo("existing");
     }
 }
