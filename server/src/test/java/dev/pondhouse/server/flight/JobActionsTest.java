@@ -107,8 +107,8 @@ class JobActionsTest {
                 Client admin = Client.connect(TestServer.ADMIN_USER, TestServer.ADMIN_PASSWORD)) {
             assertStatus(() -> reader.act(JobActions.START, "{\"job\": \"refresh\"}"), CallStatus.UNAUTHORIZED,
                     "user demo may not run job refresh");
-            assertStatus(() -> admin.act(JobActions.START, "{\"job\": \"vacuum\"}"), CallStatus.INVALID_ARGUMENT,
-                    "unknown job 'vacuum'");
+            assertStatus(() -> admin.act(JobActions.START, "{\"job\": \"defragment\"}"), CallStatus.INVALID_ARGUMENT,
+                    "unknown job 'defragment'");
             assertStatus(() -> admin.act(JobActions.START, "{\"job\": \"hold\", \"table\": \"tpch.nope\"}"),
                     CallStatus.NOT_FOUND, "table tpch.nope is not served");
             assertStatus(() -> admin.act(JobActions.STATUS, "{\"id\": 12"), CallStatus.INVALID_ARGUMENT, "not valid JSON");
