@@ -35,6 +35,7 @@ public final class QuerySession implements AutoCloseable {
     // Guarded by this.
     private DuckDBConnection metadataConnection;
     private Optional<String> transactionId = Optional.empty();
+    private Optional<String> accessKey = Optional.empty();
     private boolean closed;
 
     QuerySession(String id, String user, Optional<String> clientAddress, DuckDBConnection connection) {
@@ -136,6 +137,18 @@ public final class QuerySession implements AutoCloseable {
 
     Optional<PreparedQuery> removePrepared(String handle) {
         return Optional.ofNullable(preparedQueries.remove(handle));
+    }
+
+    /**
+     * The user's access (roles and the rules that apply to them) that the session's temporary
+     * objects were created under; empty before the first statement.
+     */
+    synchronized Optional<String> accessKey() {
+        return accessKey;
+    }
+
+    synchronized void accessKey(String key) {
+        accessKey = Optional.of(key);
     }
 
     synchronized Optional<String> transactionId() {

@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,10 @@ import java.util.Optional;
  * <p>Thread-safe; each call uses the session connection it is given, which the caller holds.
  */
 public final class StatementAuthorizer {
+    private static final String TEMPORARY_OBJECTS = "SELECT 'VIEW', view_name FROM duckdb_views() "
+            + "WHERE database_name = 'temp' AND NOT internal "
+            + "UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() WHERE database_name = 'temp'";
+
     private final StatementGuard guard;
     private final AccessControl access;
     private final AuditLog audit;
@@ -62,6 +67,7 @@ public final class StatementAuthorizer {
      */
     public Authorized authorize(QuerySession session, Connection connection, String sql) {
         UserAccess userAccess = accessFor(session);
+        dropTemporaryObjectsIfAccessChanged(session, connection);
         Optional<UseStatement> use = UseStatement.parse(sql);
         if (use.isPresent()) {
             return authorizeUse(session, userAccess, use.get(), sql);
@@ -92,6 +98,34 @@ public final class StatementAuthorizer {
         audit.record(new AuditEvent(clock.instant(), AuditEvent.Kind.DENIED, session.user(), session.clientAddress(),
                 Optional.of(sql), List.of(), 0, 0, Duration.ZERO, AuditEvent.Outcome.DENIED, Optional.of(message)));
         return new PondhouseException(ErrorKind.PERMISSION_DENIED, message);
+    }
+
+    /**
+     * Temporary views and tables were checked, and filled, under the user's access when they were
+     * created; when the rules that apply to the user or their roles changed since, they are dropped
+     * so that nothing read under the old rules stays readable.
+     */
+    private void dropTemporaryObjectsIfAccessChanged(QuerySession session, Connection connection) {
+        String key = access.accessKey(session.user());
+        Optional<String> before = session.accessKey();
+        if (before.isPresent() && before.get().equals(key)) {
+            return;
+        }
+        if (before.isPresent()) {
+            List<String> drops = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                    ResultSet objects = statement.executeQuery(TEMPORARY_OBJECTS)) {
+                while (objects.next()) {
+                    drops.add("DROP " + objects.getString(1) + " IF EXISTS temp.main." + SqlIdentifiers.quote(objects.getString(2)));
+                }
+                for (String command : drops) {
+                    statement.execute(command);
+                }
+            } catch (SQLException e) {
+                throw DuckDbErrors.classify(e);
+            }
+        }
+        session.accessKey(key);
     }
 
     /**

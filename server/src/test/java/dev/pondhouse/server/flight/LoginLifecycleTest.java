@@ -83,6 +83,7 @@ class LoginLifecycleTest {
 
     @Test
     void aTokenStopsWorkingWhenTheRulesForItsUserChange() throws Exception {
+        awaitBaseRules();
         try (BufferAllocator allocator = new RootAllocator();
                 FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
                 FlightSqlClient sql = new FlightSqlClient(flight)) {
@@ -112,6 +113,7 @@ class LoginLifecycleTest {
 
     @Test
     void anAdminCallReloadsTheRulesAndABadFileKeepsTheRulesInForce() throws Exception {
+        awaitBaseRules();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
                 (TestServer.ADMIN_USER + ":" + TestServer.ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -141,6 +143,71 @@ class LoginLifecycleTest {
             }
         } finally {
             Files.writeString(rules, RULES);
+        }
+    }
+
+    @Test
+    void temporaryViewsDoNotOutliveTheRulesTheyWereCheckedUnder() throws Exception {
+        awaitBaseRules();
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port()))
+                        .intercept(new org.apache.arrow.flight.client.ClientCookieMiddleware.Factory()).build();
+                FlightSqlClient sql = new FlightSqlClient(flight)) {
+            CallOption rita = flight.authenticateBasicToken("rita", "rita-password").orElseThrow();
+            sql.executeUpdate("CREATE TEMP VIEW kept_nations AS SELECT * FROM tpch.nation", rita);
+            assertThat(countOf(sql, rita, "SELECT count(*) FROM kept_nations")).isEqualTo(25);
+            CallOption relogin = flight.authenticateBasicToken("rita", "rita-password").orElseThrow();
+            assertThat(countOf(sql, relogin, "SELECT count(*) FROM kept_nations"))
+                    .as("a new login with the session cookie continues the session").isEqualTo(25);
+
+            Files.writeString(rules, RULES.replace("tables: [tpch.nation]", "tables: [tpch.region]"));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            boolean revoked = false;
+            while (!revoked && System.nanoTime() < deadline) {
+                try {
+                    countOf(sql, rita, "SELECT 1::BIGINT");
+                    Thread.sleep(250);
+                } catch (FlightRuntimeException e) {
+                    revoked = e.status().code() == CallStatus.UNAUTHENTICATED.code();
+                }
+            }
+            assertThat(revoked).as("rita's token revoked after her rule changed").isTrue();
+            CallOption again = flight.authenticateBasicToken("rita", "rita-password").orElseThrow();
+            assertThatThrownBy(() -> countOf(sql, again, "SELECT count(*) FROM kept_nations"))
+                    .as("the view made under the old rules is gone from the session").hasMessageContaining("kept_nations");
+            assertThat(countOf(sql, again, "SELECT count(*) FROM tpch.region")).isEqualTo(5);
+        } finally {
+            Files.writeString(rules, RULES);
+        }
+    }
+
+    /** Puts the original rule file back and waits until the server has read it (another test changed it). */
+    private static void awaitBaseRules() throws Exception {
+        Files.writeString(rules, RULES);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+                FlightSqlClient sql = new FlightSqlClient(flight)) {
+            while (true) {
+                try {
+                    CallOption rita = flight.authenticateBasicToken("rita", "rita-password").orElseThrow();
+                    count(sql, rita);
+                    return;
+                } catch (FlightRuntimeException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(250);
+                }
+            }
+        }
+    }
+
+    private static long countOf(FlightSqlClient sql, CallOption credentials, String query) throws Exception {
+        FlightInfo info = sql.execute(query, credentials);
+        try (FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), credentials)) {
+            assertThat(stream.next()).isTrue();
+            return ((org.apache.arrow.vector.BigIntVector) stream.getRoot().getVector(0)).get(0);
         }
     }
 

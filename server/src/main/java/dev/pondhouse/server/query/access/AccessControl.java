@@ -94,6 +94,16 @@ public final class AccessControl {
         return PolicyViews.hash(applying.toString());
     }
 
+    /**
+     * What decides the user's access apart from the lake: their roles and the rules that apply to
+     * them ({@link #rulesFingerprint}); "gone" once the user no longer exists.
+     */
+    public String accessKey(String user) {
+        return userRoles.apply(user)
+                .map(roles -> new java.util.TreeSet<>(roles) + "|" + rulesFingerprint(new AuthenticatedUser(user, roles)))
+                .orElse("gone");
+    }
+
     /** The catalog of the views that enforce the rules, which users never name. */
     public String accessCatalog() {
         return engine.accessCatalog();
