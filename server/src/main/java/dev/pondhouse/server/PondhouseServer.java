@@ -257,7 +257,7 @@ public final class PondhouseServer implements AutoCloseable {
                 Optional<PemTls> tls = config.flight().tlsCertificate().map(certificate -> new PemTls(certificate,
                         config.flight().tlsKey().orElseThrow(), config.flight().tlsClientCa()));
                 admin = new AdminHttpServer(config.admin().host(), config.admin().port(), tls, new AdminApi(users, jobCommands,
-                        inspector, views::servedTables, readiness, metrics, config.admin().metricsNeedLogin(), json));
+                        inspector, views::servedTables, views::problems, readiness, metrics, config.admin().metricsNeedLogin(), json));
                 admin.start();
                 started.push(admin);
                 log.info("admin API listening on {}://{}:{}", admin.tls() ? "https" : "http", config.admin().host(),

@@ -110,7 +110,7 @@ public final class LineNumberedYaml {
             Node root = reader.readValue(first);
             if (parser.nextToken() != null) {
                 throw reader.error(lineOf(parser.currentTokenLocation()),
-                        "a second YAML document; a rule file holds exactly one");
+                        "a second YAML document; the file holds exactly one");
             }
             return root;
         } catch (StreamReadException notYaml) {
@@ -124,7 +124,7 @@ public final class LineNumberedYaml {
     private Node readValue(JsonToken token) throws IOException, RuleFileException {
         int line = lineOf(parser.currentTokenLocation());
         if (parser.isCurrentAlias()) {
-            throw error(line, "'*" + parser.getText() + "' is a YAML alias, which rule files do not use; "
+            throw error(line, "'*" + parser.getText() + "' is a YAML alias, which these files do not use; "
                     + "a pattern or name that starts with * must be in quotes, like \"*.*\"");
         }
         return switch (token) {

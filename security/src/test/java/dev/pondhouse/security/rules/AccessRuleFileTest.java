@@ -222,7 +222,7 @@ class AccessRuleFileTest {
                 .endsWith("a pattern or name that starts with * must be in quotes, like \"*.*\"");
 
         assertProblem("rules:\n  - users: [*everyone]\n    tables: [a.b]\n    privileges: [read]\n", 2,
-                "'*everyone' is a YAML alias, which rule files do not use; a pattern or name that starts with * must "
+                "'*everyone' is a YAML alias, which these files do not use; a pattern or name that starts with * must "
                         + "be in quotes, like \"*.*\"");
     }
 
@@ -320,7 +320,7 @@ class AccessRuleFileTest {
         assertThat(notYaml.getMessage()).startsWith("rules.yaml line ").contains(": not valid YAML: ");
         assertThat(notYaml.line()).isBetween(2, 4);
 
-        assertProblem("rules: []\n---\nrules: []\n", 3, "a second YAML document; a rule file holds exactly one");
+        assertProblem("rules: []\n---\nrules: []\n", 3, "a second YAML document; the file holds exactly one");
     }
 
     @Test

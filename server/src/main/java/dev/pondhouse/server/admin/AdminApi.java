@@ -52,6 +52,7 @@ public final class AdminApi implements HttpHandler {
     private final JobCommands jobs;
     private final TableInspector inspector;
     private final Supplier<Set<String>> servedTables;
+    private final Supplier<List<String>> lakeProblems;
     private final Readiness readiness;
     private final MicrometerServerMetrics metrics;
     private final boolean metricsNeedLogin;
@@ -59,14 +60,17 @@ public final class AdminApi implements HttpHandler {
 
     /**
      * @param servedTables the qualified names ({@code schema.table}) of the tables served now
+     * @param lakeProblems why tables were left out at the last refresh (see {@link dev.pondhouse.server.engine.ViewPublisher#problems})
      * @param metricsNeedLogin whether {@code GET /metrics} needs credentials (of any user)
      */
     public AdminApi(UserAuthenticator users, JobCommands jobs, TableInspector inspector, Supplier<Set<String>> servedTables,
+            Supplier<List<String>> lakeProblems,
             Readiness readiness, MicrometerServerMetrics metrics, boolean metricsNeedLogin, ObjectMapper json) {
         this.users = requireNonNull(users, "users is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
         this.inspector = requireNonNull(inspector, "inspector is null");
         this.servedTables = requireNonNull(servedTables, "servedTables is null");
+        this.lakeProblems = requireNonNull(lakeProblems, "lakeProblems is null");
         this.readiness = requireNonNull(readiness, "readiness is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.metricsNeedLogin = metricsNeedLogin;
@@ -139,7 +143,7 @@ public final class AdminApi implements HttpHandler {
             jobs.requireReader(authenticate(exchange));
             List<Map<String, Object>> tables = servedTables.get().stream().sorted()
                     .map(name -> inspector.summary(LakeTableName.parse(name))).toList();
-            send(exchange, 200, Map.of("tables", tables));
+            send(exchange, 200, Map.of("tables", tables, "problems", lakeProblems.get()));
         } else if (path.size() == 3) {
             only(path, 3, method, "GET");
             jobs.requireReader(authenticate(exchange));

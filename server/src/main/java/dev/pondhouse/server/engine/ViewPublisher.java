@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -34,6 +35,8 @@ public final class ViewPublisher {
     private final Map<String, LakeTable> published = new HashMap<>();
     // The keys of published, as of the end of the last refresh; read without the lock.
     private volatile Set<String> served = Set.of();
+    // What the last refresh could not serve (a table left out, or the whole lake unreadable).
+    private volatile List<String> problems = List.of();
 
     public ViewPublisher(QueryEngine engine, LakeCatalog catalog) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -42,7 +45,14 @@ public final class ViewPublisher {
 
     /** Reads the lake and brings the views in line with it. Returns the number of views changed. */
     public synchronized int refresh() throws IOException, SQLException {
-        LakeCatalog.Listing listing = catalog.tables();
+        LakeCatalog.Listing listing;
+        try {
+            listing = catalog.tables();
+        } catch (IOException | RuntimeException e) {
+            problems = List.of("the lake cannot be read: " + e.getMessage());
+            throw e;
+        }
+        problems = listing.problems();
         for (String problem : listing.problems()) {
             log.warn("lake: {}", problem);
         }
@@ -95,6 +105,14 @@ public final class ViewPublisher {
      */
     public Set<String> servedTables() {
         return served;
+    }
+
+    /**
+     * Why tables were left out, or the lake could not be read, at the last refresh; tables in
+     * trouble keep being served at their last good snapshot where the catalog has one.
+     */
+    public List<String> problems() {
+        return problems;
     }
 
     private String viewName(LakeTable table) {

@@ -60,6 +60,8 @@ class AdminApiTest {
         commit(orders, 0, CommitInfo.of(2_000, "DELETE", Map.of("predicate", "id = 1")), RemoveFile.of(first, 2_000, true), third);
         ordersFiles.addAll(List.of(second, third));
         write("sales/plain", "day=1/data.parquet", "SELECT 7::BIGINT AS id");
+        java.nio.file.Files.createDirectories(lake.resolve("sales/broken/_delta_log"));
+        java.nio.file.Files.writeString(lake.resolve("sales/broken/_delta_log/00000000000000000000.json"), "{not json\n");
 
         server = TestServer.start(Map.of("lake.root", lake.toString(), "lake.default-schema", "sales",
                 "lake.refresh-interval", "0"));
@@ -146,6 +148,8 @@ class AdminApiTest {
         AdminClient.Answer answer = client.get("/tables", ADMIN);
 
         assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().path("problems")).as("the table that cannot be served, with the reason")
+                .anySatisfy(problem -> assertThat(problem.asText()).contains("sales.broken"));
         JsonNode orders = table(answer.json().path("tables"), "sales.orders");
         assertThat(orders.path("format").asText()).isEqualTo("delta");
         assertThat(orders.path("version").asLong()).isEqualTo(1);
