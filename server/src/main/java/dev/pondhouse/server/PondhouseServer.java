@@ -32,6 +32,7 @@ import dev.pondhouse.server.flight.JobActions;
 import dev.pondhouse.server.flight.PondhouseFlightSqlProducer;
 import dev.pondhouse.server.ingest.BulkIngest;
 import dev.pondhouse.server.ingest.FolderIngest;
+import dev.pondhouse.server.jobs.BlobLeaseTableLock;
 import dev.pondhouse.server.jobs.FolderIngestJob;
 import dev.pondhouse.server.jobs.InProcessTableLock;
 import dev.pondhouse.server.jobs.JobDefinition;
@@ -42,6 +43,7 @@ import dev.pondhouse.server.jobs.JobState;
 import dev.pondhouse.server.jobs.PipelineJob;
 import dev.pondhouse.server.jobs.RefreshJob;
 import dev.pondhouse.server.jobs.ReloadRulesJob;
+import dev.pondhouse.server.jobs.StackedTableLock;
 import dev.pondhouse.server.jobs.TableMaintenanceJobs;
 import dev.pondhouse.server.lake.BlobDeltaLakeCatalog;
 import dev.pondhouse.server.lake.DeltaLakeCatalog;
@@ -224,7 +226,8 @@ public final class PondhouseServer implements AutoCloseable {
             extraJobs.forEach(registry::register);
             jobs = new JobRunner(new JobRunner.Settings(config.jobs().workers(), config.jobs().historySize(),
                     Optional.of(config.jobs().historyFolder()), config.jobs().shutdownTimeout()), registry,
-                    table -> views.servedTables().contains(table.toString()), new InProcessTableLock(), metrics, auditLog,
+                    table -> views.servedTables().contains(table.toString()), new StackedTableLock(new InProcessTableLock(),
+                            new BlobLeaseTableLock(new LocalBlobStore(config.lake().root()))), metrics, auditLog,
                     Clock.systemUTC());
             jobs.start();
             started.push(jobs);

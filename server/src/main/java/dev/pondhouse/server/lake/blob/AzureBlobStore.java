@@ -24,6 +24,8 @@ import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.blob.specialized.BlobLeaseClient;
+import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
@@ -52,6 +54,7 @@ import java.util.function.Supplier;
  *   <li>{@link #upload}/{@link #download}: blocks of {@value #BLOCK_SIZE} bytes,
  *       {@value #TRANSFER_CONCURRENCY} in parallel per call.
  *   <li>{@link #list}: a flat listing by prefix, which Azure returns in lexicographic order.
+ *   <li>{@link #acquireLease}: Azure's own blob lease, 15 to 60 seconds.
  * </ul>
  *
  * <p>Requests time out and are retried as configured ({@link AzureBlobStoreConfig.Retry}); see
@@ -258,6 +261,95 @@ public final class AzureBlobStore implements BlobStore {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /**
+     * A blob lease ({@link BlobLeaseClient}) on the lock blob; the lock blob is created empty when the
+     * first acquire finds none. Another holder's active lease answers 409 (LeaseAlreadyPresent): empty.
+     * Azure expires the lease itself; a retried acquire whose first attempt landed succeeds, as it
+     * proposes the same lease id.
+     */
+    @Override
+    public Optional<Lease> acquireLease(String name, Duration duration) {
+        BlobClient blob = blob(name);
+        requireNonNull(duration, "duration is null");
+        if (duration.getNano() != 0 || duration.getSeconds() < 15 || duration.getSeconds() > 60) {
+            throw new IllegalArgumentException("an Azure blob lease lasts 15 to 60 whole seconds: " + duration);
+        }
+        int seconds = (int) duration.getSeconds();
+        BlobLeaseClient leaseClient = new BlobLeaseClientBuilder().blobClient(blob).buildClient();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                call(name, "lease", Effect.WRITE, () -> leaseClient.acquireLease(seconds));
+                return Optional.of(new AzureLease(name, leaseClient));
+            } catch (BlobStoreException e) {
+                if (statusOf(e) == 409) {
+                    return Optional.empty();
+                }
+                if (statusOf(e) == 404 && attempt == 0) {
+                    createIfAbsent(name, new byte[0]);
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** A held blob lease. Renewal and release that Azure answers with 409 or 412 concern a lost lease. */
+    private static final class AzureLease implements Lease {
+        private final String name;
+        private final BlobLeaseClient client;
+        private volatile boolean ended;
+
+        AzureLease(String name, BlobLeaseClient client) {
+            this.name = name;
+            this.client = client;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean renew() {
+            if (ended) {
+                return false;
+            }
+            try {
+                call(name, "renew the lease on", Effect.WRITE, client::renewLease);
+                return true;
+            } catch (BlobStoreException e) {
+                if (statusOf(e) == 409 || statusOf(e) == 412 || statusOf(e) == 404) {
+                    ended = true;
+                    return false;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void release() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            try {
+                call(name, "release the lease on", Effect.WRITE, () -> {
+                    client.releaseLease();
+                    return null;
+                });
+            } catch (BlobStoreException e) {
+                if (statusOf(e) != 409 && statusOf(e) != 412 && statusOf(e) != 404) {
+                    throw e;
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "lease " + client.getLeaseId() + " on " + name;
         }
     }
 

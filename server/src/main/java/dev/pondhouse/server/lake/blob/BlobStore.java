@@ -1,6 +1,7 @@
 package dev.pondhouse.server.lake.blob;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -126,4 +127,53 @@ public interface BlobStore {
 
     /** The blob's size, ETag and last-modified time, or empty if it does not exist. */
     Optional<BlobEntry> properties(String name);
+
+    /**
+     * Tries to take the lease on the small lock blob {@code name}, creating the blob (empty) if it does
+     * not exist: a mutual-exclusion primitive for servers sharing the store. Never waits for another
+     * holder. Of any number of concurrent callers (threads, processes, machines) at most one gets a
+     * lease; while a lease is held and not expired, every other caller gets empty. A lease expires
+     * {@code duration} after it was taken or last {@linkplain Lease#renew() renewed}; after that, or
+     * after {@link Lease#release()}, the next caller gets it. The holder must renew well within the
+     * duration (a third of it is usual): a holder that was paused longer loses the lease silently and
+     * learns it at its next renewal.
+     *
+     * <p>Do not write the lock blob with the other operations; the lease owns it.
+     *
+     * @param duration how long the lease lasts without renewal; every store accepts 15 to 60 seconds
+     *     in whole seconds ({@link AzureBlobStore} accepts nothing else; {@link LocalBlobStore} accepts
+     *     any positive duration)
+     * @return the lease, or empty if another holder has it
+     * @throws IllegalArgumentException for a duration the store cannot lease for
+     * @throws BlobStoreException as the other operations, when the store cannot be reached; the caller
+     *     then does not hold the lease (a lease taken by a request whose answer was lost expires)
+     */
+    Optional<Lease> acquireLease(String name, Duration duration);
+
+    /**
+     * A lease granted by {@link #acquireLease}. Thread-safe; meant to be renewed from one background
+     * thread while the work it guards runs on another.
+     */
+    interface Lease {
+        /** The lock blob's name. */
+        String name();
+
+        /**
+         * Extends the lease to its duration from now.
+         *
+         * @return true if it is still this caller's lease; false if it was lost (it expired and another
+         *     caller took it, or it was released) — stop the work it guards
+         * @throws BlobStoreException when the store cannot be reached; the lease may still be held until it
+         *     expires, so the caller may retry while time remains
+         */
+        boolean renew();
+
+        /**
+         * Ends the lease so the next caller gets it at once. Idempotent; releasing a lost lease does
+         * nothing (it does not end another holder's lease).
+         *
+         * @throws BlobStoreException when the store cannot be reached; the lease then expires on its own
+         */
+        void release();
+    }
 }

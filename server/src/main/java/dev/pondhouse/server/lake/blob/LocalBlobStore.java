@@ -21,6 +21,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -48,6 +50,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       compare-and-swap safe; delete and upload take it so they cannot slip in between. Only the
  *       final rename is serialized, so parallel uploads still copy in parallel.
  * </ul>
+ *
+ * <p><b>Leases.</b> {@link #acquireLease} keeps the holder and expiry time in the lock blob and
+ * changes them only by create-if-absent and replace-if-match ({@link ExpiringLeaseFile}), so it
+ * excludes other threads, instances and processes on this machine, which share its clock. An OS file
+ * lock was not used: it cannot expire while its process lives, and the JVM grants it per process.
  *
  * <p><b>ETag.</b> {@code "<inode>-<size>-<modified nanos>"}, from file attributes without reading
  * content. Every write creates a new file (new inode, new modification time), so the ETag changes
@@ -234,6 +241,12 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public Optional<BlobEntry> properties(String name) {
         return entryOf(name, resolve(name));
+    }
+
+    /** A lease written into the lock blob with its expiry; see {@link ExpiringLeaseFile}. */
+    @Override
+    public Optional<Lease> acquireLease(String name, Duration duration) {
+        return ExpiringLeaseFile.acquire(this, name, duration, Clock.systemUTC());
     }
 
     private Path resolve(String name) {

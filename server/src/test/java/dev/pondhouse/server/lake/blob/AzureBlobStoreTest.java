@@ -1,6 +1,7 @@
 package dev.pondhouse.server.lake.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import dev.pondhouse.server.lake.blob.AzureBlobStoreConfig.Authentication;
@@ -35,6 +36,17 @@ class AzureBlobStoreTest extends BlobStoreContractTest {
     protected BlobStore store() {
         return AzureBlobStore.fromConfig(new AzureBlobStoreConfig(containerName, Optional.empty(),
                 new Authentication.ConnectionString(azurite.connectionString()), AzureBlobStoreConfig.Retry.DEFAULT));
+    }
+
+    @Test
+    void leasesLastFifteenToSixtyWholeSeconds() {
+        BlobStore store = store();
+
+        assertThatThrownBy(() -> store.acquireLease("t/_job.lock", Duration.ofSeconds(14)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.acquireLease("t/_job.lock", Duration.ofMillis(15_500)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.acquireLease("t/_job.lock", Duration.ofSeconds(60))).isPresent();
     }
 
     @Test

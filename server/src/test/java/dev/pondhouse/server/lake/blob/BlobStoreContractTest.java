@@ -10,6 +10,7 @@ import dev.pondhouse.server.lake.blob.BlobStoreException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** What every {@link BlobStore} must do; run against each implementation by a subclass. */
 abstract class BlobStoreContractTest {
     private static final int WRITERS = 8;
+    /** A lease duration every store accepts (Azure's shortest). */
+    protected static final Duration LEASE = Duration.ofSeconds(15);
 
     @TempDir
     Path localFolder;
@@ -256,6 +259,53 @@ abstract class BlobStoreContractTest {
     @ValueSource(strings = {"/", "/a", "a//", "../", "a\\"})
     void rejectsInvalidPrefixes(String prefix) {
         assertKind(() -> store().list(prefix), Kind.INVALID_NAME);
+    }
+
+    @Test
+    void aLeaseExcludesOthersUntilReleased() {
+        BlobStore store = store();
+        BlobStore otherServer = store();
+
+        BlobStore.Lease lease = store.acquireLease("t/_job.lock", LEASE).orElseThrow();
+
+        assertThat(store.properties("t/_job.lock")).isPresent();
+        assertThat(otherServer.acquireLease("t/_job.lock", LEASE)).isEmpty();
+        assertThat(store.acquireLease("t/_job.lock", LEASE)).isEmpty();
+        assertThat(lease.renew()).isTrue();
+        assertThat(otherServer.acquireLease("t/_job.lock", LEASE)).isEmpty();
+        assertThat(otherServer.acquireLease("u/_job.lock", LEASE)).isPresent();
+
+        lease.release();
+
+        BlobStore.Lease next = otherServer.acquireLease("t/_job.lock", LEASE).orElseThrow();
+        assertThat(lease.renew()).isFalse();
+        lease.release(); // a lost lease's release leaves the new holder alone
+        assertThat(store.acquireLease("t/_job.lock", LEASE)).isEmpty();
+        assertThat(next.renew()).isTrue();
+        next.release();
+        next.release();
+        assertThat(store.acquireLease("t/_job.lock", LEASE)).isPresent();
+    }
+
+    @Test
+    void aLeaseOnAnExistingBlobTakesIt() {
+        BlobStore store = store();
+        store.createIfAbsent("t/_job.lock", new byte[0]);
+
+        assertThat(store.acquireLease("t/_job.lock", LEASE)).isPresent();
+        assertThat(store().acquireLease("t/_job.lock", LEASE)).isEmpty();
+    }
+
+    @Test
+    void ofRacingAcquiresOneGetsTheLease() throws Exception {
+        List<Boolean> granted = race(writer -> () -> store().acquireLease("race/_job.lock", LEASE).isPresent());
+
+        assertThat(granted).containsOnlyOnce(true);
+    }
+
+    @Test
+    void aLeaseNeedsAValidName() {
+        assertKind(() -> store().acquireLease("../escape.lock", LEASE), Kind.INVALID_NAME);
     }
 
     protected static byte[] content(int writer) {

@@ -109,4 +109,9 @@ public final class CountingBlobStore implements BlobStore {
     public Optional<BlobEntry> properties(String name) {
         return delegate.properties(name);
     }
+
+    @Override
+    public Optional<Lease> acquireLease(String name, java.time.Duration duration) {
+        return delegate.acquireLease(name, duration);
+    }
 }

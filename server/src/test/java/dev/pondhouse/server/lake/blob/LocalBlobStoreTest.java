@@ -9,6 +9,7 @@ import dev.pondhouse.server.lake.blob.BlobStoreException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,38 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     @Override
     protected BlobStore store() {
         return new LocalBlobStore(root.resolve("lake"));
+    }
+
+    @Test
+    void anUnrenewedLeaseExpires() throws InterruptedException {
+        BlobStore store = store();
+        BlobStore.Lease lease = store.acquireLease("t/_job.lock", Duration.ofMillis(200)).orElseThrow();
+        assertThat(store().acquireLease("t/_job.lock", Duration.ofMillis(200))).isEmpty();
+
+        Thread.sleep(300);
+
+        assertThat(store().acquireLease("t/_job.lock", Duration.ofSeconds(15))).isPresent();
+        assertThat(lease.renew()).isFalse();
+    }
+
+    @Test
+    void renewingKeepsALeasePastItsDuration() throws InterruptedException {
+        BlobStore store = store();
+        BlobStore.Lease lease = store.acquireLease("t/_job.lock", Duration.ofMillis(300)).orElseThrow();
+
+        for (int renewal = 0; renewal < 6; renewal++) {
+            Thread.sleep(100);
+            assertThat(lease.renew()).isTrue();
+            assertThat(store().acquireLease("t/_job.lock", Duration.ofMillis(300))).isEmpty();
+        }
+    }
+
+    @Test
+    void unreadableLeaseContentCountsAsExpired() {
+        BlobStore store = store();
+        store.createIfAbsent("t/_job.lock", content(1));
+
+        assertThat(store.acquireLease("t/_job.lock", Duration.ofSeconds(15))).isPresent();
     }
 
     @Test

@@ -98,4 +98,10 @@ public final class OutageBlobStore implements BlobStore {
         check(name);
         return delegate.properties(name);
     }
+
+    @Override
+    public Optional<Lease> acquireLease(String name, java.time.Duration duration) {
+        check(name);
+        return delegate.acquireLease(name, duration);
+    }
 }

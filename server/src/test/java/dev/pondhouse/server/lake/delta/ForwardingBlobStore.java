@@ -65,4 +65,9 @@ public abstract class ForwardingBlobStore implements BlobStore {
     public Optional<BlobEntry> properties(String name) {
         return delegate.properties(name);
     }
+
+    @Override
+    public Optional<Lease> acquireLease(String name, java.time.Duration duration) {
+        return delegate.acquireLease(name, duration);
+    }
 }
