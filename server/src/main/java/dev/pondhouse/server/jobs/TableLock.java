@@ -14,9 +14,9 @@ import java.util.Optional;
  * {@link Lease#held()} then turns false and the job is stopped at its next
  * {@link JobContext#checkCancelled()}.
  *
- * <p><b>Implementations.</b> {@link InProcessTableLock} for one server. For a lake shared by several
- * servers, an implementation over blob leases (Azure: a lease on a lock blob in the table's folder,
- * renewed while the job runs; a local lake: an OS file lock) plugs in here without other changes.
+ * <p><b>Implementations.</b> {@link InProcessTableLock} for one server; {@link BlobLeaseTableLock}, a
+ * lease on a lock blob in the table's folder renewed while the job runs, for a lake shared by several
+ * servers; {@link StackedTableLock} takes one after the other.
  *
  * <p>Implementations are thread-safe.
  */
