@@ -43,11 +43,11 @@ import org.slf4j.LoggerFactory;
  * small files and adds the new ones.
  *
  * <p><b>Row order.</b> A bin's files are read in commit order (modification time, then path) and
- * each file's rows in file order: DuckDB reads the downloaded files as one list and the rows are
- * sorted by its virtual columns {@code file_index} and {@code file_row_number} before
- * {@code COPY ... (FORMAT parquet)} writes them. The new files of one commit get increasing
- * modification times in bin order, after every file the run left alone. A table with a column named
- * {@code file_index} or {@code file_row_number} hides those virtual columns and is refused.
+ * each file's rows in file order: DuckDB scans the files as one {@code read_parquet} list and
+ * {@code COPY ... (FORMAT parquet)} writes the rows in scan order, with
+ * {@code preserve_insertion_order} on for the statement (DuckDB's order preservation for a single
+ * table scan; no sort). The new files of one commit get increasing modification times in bin order,
+ * after every file the run left alone.
  *
  * <p><b>Concurrency.</b> Safe next to appends, including into the partitions being compacted: a
  * rewrite names exactly the files it replaces and never conflicts with appends, so rows appended
@@ -115,7 +115,6 @@ public final class TableCompactor {
             progress.report(1, "nothing to compact: " + plan.skippedPartitions() + " partitions are compact");
             return run.result(false);
         }
-        columns.requireOrderable(tableRoot);
         Path folder = createFolder();
         try {
             Batch batch = new Batch();
@@ -170,7 +169,7 @@ public final class TableCompactor {
                                     + SqlIdentifiers.quote(column.name())
                             : SqlIdentifiers.quote(column.name()))
                     .collect(Collectors.joining(", "));
-            execute(duckdb, "COPY (SELECT " + projection + " FROM " + scan + " ORDER BY file_index, file_row_number) TO "
+            copyInOrder(duckdb, "COPY (SELECT " + projection + " FROM " + scan + ") TO "
                     + SqlIdentifiers.literal(output.toString()) + " (FORMAT parquet)");
             deleteFolder(inputs);
             return output;
@@ -217,6 +216,37 @@ public final class TableCompactor {
             }
         }
         return columns;
+    }
+
+    /**
+     * Runs a {@code COPY} of one scan with {@code preserve_insertion_order} on for this connection
+     * (the jobs instance turns it off), so DuckDB writes the rows in scan order: files in list
+     * order, rows in file order, while still reading with all its threads. Sets the connection's
+     * previous value back.
+     */
+    private static void copyInOrder(Connection duckdb, String copy) throws SQLException {
+        boolean preserving;
+        try (Statement statement = duckdb.createStatement();
+                ResultSet result = statement.executeQuery("SELECT current_setting('preserve_insertion_order')")) {
+            result.next();
+            preserving = result.getBoolean(1);
+        }
+        if (preserving) {
+            execute(duckdb, copy);
+            return;
+        }
+        execute(duckdb, "SET SESSION preserve_insertion_order = true");
+        try {
+            execute(duckdb, copy);
+        } catch (SQLException e) {
+            try {
+                execute(duckdb, "SET SESSION preserve_insertion_order = false");
+            } catch (SQLException restoring) {
+                e.addSuppressed(restoring);
+            }
+            throw e;
+        }
+        execute(duckdb, "SET SESSION preserve_insertion_order = false");
     }
 
     private static void execute(Connection duckdb, String sql) throws SQLException {
