@@ -10,9 +10,7 @@ import dev.pondhouse.server.lake.delta.Snapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +22,6 @@ import java.util.regex.Pattern;
 final class TableColumns {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DECIMAL = Pattern.compile("decimal\\((\\d+),\\s*(\\d+)\\)");
-    private static final Set<String> DUCKDB_VIRTUAL_COLUMNS = Set.of("file_index", "file_row_number");
 
     private final Map<String, String> deltaTypes;
     private final List<String> partitionColumns;
@@ -50,17 +47,6 @@ final class TableColumns {
             types.put(field.path("name").asText(), type.isTextual() ? type.textValue() : type.toString());
         }
         return new TableColumns(types, snapshot.metadata().partitionColumns());
-    }
-
-    /** Refuses a table with a data column that hides a DuckDB virtual column the rewrite orders by. */
-    void requireOrderable(String tableRoot) {
-        for (String column : deltaTypes.keySet()) {
-            if (DUCKDB_VIRTUAL_COLUMNS.contains(column.toLowerCase(Locale.ROOT)) && !partitionColumns.contains(column)) {
-                throw new MaintenanceRefusedException(ErrorKind.UNSUPPORTED, "Delta table " + tableRoot + " has a column"
-                        + " named " + column + ", which hides the DuckDB virtual column that compaction orders rows by;"
-                        + " it cannot be compacted with row order kept, so nothing was changed");
-            }
-        }
     }
 
     /**

@@ -27,7 +27,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,11 +43,11 @@ import org.slf4j.LoggerFactory;
  * small files and adds the new ones.
  *
  * <p><b>Row order.</b> A bin's files are read in commit order (modification time, then path) and
- * each file's rows in file order: DuckDB reads the downloaded files as one list and the rows are
- * sorted by its virtual columns {@code file_index} and {@code file_row_number} before
- * {@code COPY ... (FORMAT parquet)} writes them. The new files of one commit get increasing
- * modification times in bin order, after every file the run left alone. A table with a column named
- * {@code file_index} or {@code file_row_number} hides those virtual columns and is refused.
+ * each file's rows in file order: DuckDB scans the files as one {@code read_parquet} list and
+ * {@code COPY ... (FORMAT parquet)} writes the rows in scan order, with
+ * {@code preserve_insertion_order} on for the statement (DuckDB's order preservation for a single
+ * table scan; no sort). The new files of one commit get increasing modification times in bin order,
+ * after every file the run left alone.
  *
  * <p><b>Concurrency.</b> Safe next to appends, including into the partitions being compacted: a
  * rewrite names exactly the files it replaces and never conflicts with appends, so rows appended
@@ -59,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * a run sort before the run's new files by modification time, although written after their rows.
  *
  * <p><b>Resources.</b> The DuckDB connection is the caller's (the jobs instance, which may write local
- * files); it is used by one run only. A bin's small files are downloaded under the work directory,
- * rewritten and deleted; the rewritten files of a batch stay until the batch's commit settles
+ * files); it is used by one run only. A bin's small files are read in place from a {@code LocalBlobStore},
+ * or else downloaded under the work directory and deleted after the rewrite ({@link DataFileSource}); the rewritten files of a batch stay until the batch's commit settles
  * (at most {@link CompactionSettings#maxBytesPerCommit()} of input).
  *
  * <p>Thread-safe: concurrent runs use their own folders; a connection must not be shared. Constructing
@@ -74,11 +73,13 @@ public final class TableCompactor {
     private final String tableRoot;
     private final Path workDirectory;
     private final CompactionSettings settings;
+    private final DataFileSource dataFiles;
 
     /**
      * @param store where the table lives (the store of {@code writer})
      * @param writer writes the table; its log is where the run plans from
-     * @param workDirectory a local folder for downloaded and rewritten files (created when needed)
+     * @param workDirectory a local folder for rewritten files and, unless the store is local, downloaded ones
+     *     (created when needed)
      * @param settings target and small file sizes
      */
     public TableCompactor(BlobStore store, DeltaTableWriter writer, Path workDirectory, CompactionSettings settings) {
@@ -87,6 +88,7 @@ public final class TableCompactor {
         this.tableRoot = writer.log().tableRoot();
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.dataFiles = DataFileSource.of(store);
     }
 
     /**
@@ -113,7 +115,6 @@ public final class TableCompactor {
             progress.report(1, "nothing to compact: " + plan.skippedPartitions() + " partitions are compact");
             return run.result(false);
         }
-        columns.requireOrderable(tableRoot);
         Path folder = createFolder();
         try {
             Batch batch = new Batch();
@@ -143,23 +144,22 @@ public final class TableCompactor {
         }
     }
 
-    /** Rewrites the files of one bin, in order, into one local Parquet file; deletes the downloads. */
+    /** Rewrites the files of one bin, in order, into one local Parquet file; deletes the downloads, if any. */
     private Path rewrite(Connection duckdb, Path folder, List<AddFile> bin, int index) {
         Path inputs = folder.resolve("input-" + index);
         Path output = folder.resolve("output-" + index + ".parquet");
         try {
-            Files.createDirectories(inputs);
             List<String> localFiles = new ArrayList<>();
             for (int position = 0; position < bin.size(); position++) {
                 AddFile file = bin.get(position);
-                Path local = inputs.resolve(String.format(Locale.ROOT, "%06d.parquet", position));
-                long size = store.download(DataFilePaths.blobName(tableRoot, file.path()), local);
-                if (size != file.size()) {
+                DataFileSource.LocalDataFile local = dataFiles.locate(DataFilePaths.blobName(tableRoot, file.path()),
+                        inputs, position);
+                if (local.size() != file.size()) {
                     throw new MaintenanceRefusedException(ErrorKind.INTERNAL, "the data file " + file.path() + " of Delta"
-                            + " table " + tableRoot + " has " + size + " bytes but the log says " + file.size()
+                            + " table " + tableRoot + " has " + local.size() + " bytes but the log says " + file.size()
                             + "; compaction changed nothing");
                 }
-                localFiles.add(SqlIdentifiers.literal(local.toString()));
+                localFiles.add(SqlIdentifiers.literal(local.path().toString()));
             }
             String scan = "read_parquet([" + String.join(", ", localFiles) + "], hive_partitioning = false)";
             String projection = describe(duckdb, "SELECT * FROM " + scan).stream()
@@ -169,15 +169,13 @@ public final class TableCompactor {
                                     + SqlIdentifiers.quote(column.name())
                             : SqlIdentifiers.quote(column.name()))
                     .collect(Collectors.joining(", "));
-            execute(duckdb, "COPY (SELECT " + projection + " FROM " + scan + " ORDER BY file_index, file_row_number) TO "
+            copyInOrder(duckdb, "COPY (SELECT " + projection + " FROM " + scan + ") TO "
                     + SqlIdentifiers.literal(output.toString()) + " (FORMAT parquet)");
             deleteFolder(inputs);
             return output;
         } catch (SQLException e) {
             throw new DeltaWriteException(DeltaWriteException.Reason.FAILED, "cannot rewrite data files of Delta table "
                     + tableRoot + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stage the rewritten files of Delta table " + tableRoot, e);
         }
     }
 
@@ -220,6 +218,37 @@ public final class TableCompactor {
         return columns;
     }
 
+    /**
+     * Runs a {@code COPY} of one scan with {@code preserve_insertion_order} on for this connection
+     * (the jobs instance turns it off), so DuckDB writes the rows in scan order: files in list
+     * order, rows in file order, while still reading with all its threads. Sets the connection's
+     * previous value back.
+     */
+    private static void copyInOrder(Connection duckdb, String copy) throws SQLException {
+        boolean preserving;
+        try (Statement statement = duckdb.createStatement();
+                ResultSet result = statement.executeQuery("SELECT current_setting('preserve_insertion_order')")) {
+            result.next();
+            preserving = result.getBoolean(1);
+        }
+        if (preserving) {
+            execute(duckdb, copy);
+            return;
+        }
+        execute(duckdb, "SET SESSION preserve_insertion_order = true");
+        try {
+            execute(duckdb, copy);
+        } catch (SQLException e) {
+            try {
+                execute(duckdb, "SET SESSION preserve_insertion_order = false");
+            } catch (SQLException restoring) {
+                e.addSuppressed(restoring);
+            }
+            throw e;
+        }
+        execute(duckdb, "SET SESSION preserve_insertion_order = false");
+    }
+
     private static void execute(Connection duckdb, String sql) throws SQLException {
         try (Statement statement = duckdb.createStatement()) {
             statement.execute(sql);
@@ -252,6 +281,9 @@ public final class TableCompactor {
     }
 
     private static void deleteFolder(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(folder)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

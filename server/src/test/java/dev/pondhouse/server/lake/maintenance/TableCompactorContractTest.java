@@ -13,7 +13,9 @@ import dev.pondhouse.server.lake.delta.Snapshot;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +114,36 @@ abstract class TableCompactorContractTest {
         assertThat(result.filesRemoved()).isEqualTo(32);
         assertThat(result.filesAdded()).isEqualTo(after.activeFiles().size());
         assertThat(table.rowsByPartition(duckdb)).isEqualTo(rowsBefore);
+    }
+
+    /**
+     * Files of several row groups each, rewritten on a connection set up like the jobs instance
+     * (2 threads, {@code preserve_insertion_order = false}, under which a plain multi-threaded copy
+     * reorders them): every row is still in its place, and the connection's setting is unchanged.
+     */
+    @Test
+    void rowsKeepTheirOrderAcrossFilesAndRowGroupsOnAConnectionThatMayReorder() throws Exception {
+        long rowsPerFile = 300_000; // about 2.5 row groups of DuckDB's default 122,880 rows
+        table.create(duckdb, TestTable.rows(0, (int) rowsPerFile, 1), List.of());
+        for (int append = 1; append < 4; append++) {
+            table.append(duckdb, TestTable.rows(append * rowsPerFile, (int) rowsPerFile, 1));
+        }
+        try (Statement statement = duckdb.createStatement()) {
+            statement.execute("SET threads = 2");
+            statement.execute("SET preserve_insertion_order = false");
+        }
+
+        CompactionResult result = table.compactor(CompactionSettings.DEFAULT).compact(duckdb, () -> false, ProgressListener.NONE);
+
+        assertThat(result.filesRemoved()).isEqualTo(4);
+        assertThat(result.filesAdded()).isEqualTo(1);
+        AddFile compacted = table.snapshot().activeFiles().get(0);
+        assertThat(table.rowsAndIdsOutOfPlace(duckdb, compacted)).containsExactly(4 * rowsPerFile, 0);
+        try (Statement statement = duckdb.createStatement();
+                ResultSet setting = statement.executeQuery("SELECT current_setting('preserve_insertion_order')")) {
+            setting.next();
+            assertThat(setting.getBoolean(1)).isFalse();
+        }
     }
 
     @Test

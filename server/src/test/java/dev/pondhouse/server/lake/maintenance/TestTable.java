@@ -137,6 +137,22 @@ final class TestTable {
         return rows;
     }
 
+    /**
+     * How many rows the data file has, and how many of them do not have {@code id} equal to their
+     * place in the file ({@code file_row_number}), for tables whose ids count up from 0 in commit order.
+     */
+    long[] rowsAndIdsOutOfPlace(Connection duckdb, AddFile file) throws SQLException {
+        Path local = download(ROOT + file.path());
+        try (Statement statement = duckdb.createStatement(); ResultSet result = statement.executeQuery(
+                "SELECT count(*), count(*) FILTER (WHERE id <> file_row_number) FROM read_parquet("
+                        + SqlIdentifiers.literal(local.toString()) + ")")) {
+            result.next();
+            return new long[] {result.getLong(1), result.getLong(2)};
+        } finally {
+            deleteQuietly(local);
+        }
+    }
+
     /** The table as Delta Kernel reads it, from a local copy of its folder. */
     KernelTableReader.KernelTable kernelRead() throws Exception {
         Path copy = directory.resolve("kernel-copy-" + UUID.randomUUID());
