@@ -34,7 +34,9 @@ public final class FolderLakeCatalog implements LakeCatalog {
             try {
                 List<Path> files = parquetFiles(folder.folder());
                 if (files.isEmpty()) {
-                    problems.add("table " + name + " has no Parquet files yet; not served");
+                    if (!holdsOnlyHiddenEntries(folder.folder())) {
+                        problems.add("table " + name + " has no Parquet files yet; not served");
+                    }
                     continue;
                 }
                 boolean partitioned = files.stream().anyMatch(file -> !file.getParent().equals(folder.folder()));
@@ -47,6 +49,17 @@ public final class FolderLakeCatalog implements LakeCatalog {
     }
 
     /** The Parquet files below a table folder, sorted, leaving out those under ignored names. */
+    /**
+     * Whether a folder holds something, but only names starting with {@code _} or {@code .}: e.g. only the
+     * job lock of a table whose first write has not committed yet, which is not a problem to report.
+     */
+    private static boolean holdsOnlyHiddenEntries(Path tableFolder) throws IOException {
+        try (Stream<Path> entries = Files.list(tableFolder)) {
+            List<String> names = entries.map(entry -> entry.getFileName().toString()).toList();
+            return !names.isEmpty() && names.stream().allMatch(name -> name.startsWith("_") || name.startsWith("."));
+        }
+    }
+
     static List<Path> parquetFiles(Path tableFolder) throws IOException {
         try (Stream<Path> entries = Files.walk(tableFolder)) {
             return entries

@@ -79,8 +79,16 @@ class ViewPublisherTest {
         writeParquet(lake.resolve("sales/events/day=2026-01-01/part-1.parquet"), "SELECT 'a' AS name");
         writeParquet(lake.resolve("sales/events/day=2026-01-02/part-1.parquet"), "SELECT 'b' AS name");
         Files.createDirectories(lake.resolve("sales/empty"));
+        Files.createDirectories(lake.resolve("sales/new_table"));
+        Files.writeString(lake.resolve("sales/new_table/_pondhouse_job.lock"), "held");
+        Files.createDirectories(lake.resolve("sales/stray"));
+        Files.writeString(lake.resolve("sales/stray/notes.txt"), "not a table yet");
 
         assertThat(publisher.refresh()).isEqualTo(2);
+        assertThat(publisher.problems()).as("a folder with only hidden entries is not a problem")
+                .anySatisfy(problem -> assertThat(problem).contains("sales.stray"))
+                .anySatisfy(problem -> assertThat(problem).contains("sales.empty"))
+                .noneSatisfy(problem -> assertThat(problem).contains("sales.new_table"));
 
         assertThat(publisher.servedTables()).containsExactlyInAnyOrder("sales.orders", "sales.events");
         assertThat(query("SELECT sum(amount) FROM orders")).containsExactly(List.of(java.math.BigInteger.valueOf(30)));
