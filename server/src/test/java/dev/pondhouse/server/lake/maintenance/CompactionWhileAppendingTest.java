@@ -80,7 +80,7 @@ class CompactionWhileAppendingTest {
             }
 
             List<CompactionResult> committed = results.stream().filter(result -> !result.committedVersions().isEmpty()).toList();
-            assertThat(committed).as("compactions that committed, while appending and after").hasSizeGreaterThan(2);
+            assertThat(committed).as("compactions that committed, while appending and after").hasSizeGreaterThanOrEqualTo(2);
             assertThat(committed).as("compactions that committed after an append landed during them")
                     .anySatisfy(result -> assertThat(result.committedVersions().get(0)).isGreaterThan(result.readVersion() + 1));
             assertThat(results).allSatisfy(result -> assertThat(result.partitionsConflicted()).isZero());
