@@ -67,7 +67,7 @@ public final class StatementAuthorizer {
      */
     public Authorized authorize(QuerySession session, Connection connection, String sql) {
         UserAccess userAccess = accessFor(session);
-        dropTemporaryObjectsIfAccessChanged(session, connection);
+        dropTemporaryObjectsIfAccessChanged(session, userAccess, connection);
         Optional<UseStatement> use = UseStatement.parse(sql);
         if (use.isPresent()) {
             return authorizeUse(session, userAccess, use.get(), sql);
@@ -105,8 +105,8 @@ public final class StatementAuthorizer {
      * created; when the rules that apply to the user or their roles changed since, they are dropped
      * so that nothing read under the old rules stays readable.
      */
-    private void dropTemporaryObjectsIfAccessChanged(QuerySession session, Connection connection) {
-        String key = access.accessKey(session.user());
+    private void dropTemporaryObjectsIfAccessChanged(QuerySession session, UserAccess userAccess, Connection connection) {
+        String key = userAccess.accessKey();
         Optional<String> before = session.accessKey();
         if (before.isPresent() && before.get().equals(key)) {
             return;

@@ -7,11 +7,10 @@ import dev.pondhouse.security.AuthenticatedUser;
 import dev.pondhouse.security.AuthenticationResult;
 import dev.pondhouse.security.UserAuthenticator;
 import dev.pondhouse.server.audit.AuditEvent;
+import dev.pondhouse.server.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** Login tokens: lifetime, idle expiry, the cap per user, revocation, and what the audit log gets. */
 class BearerTokenAuthenticatorTest {
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-28T09:00:00Z"));
     private final Users users = new Users();
     private final List<AuditEvent> audit = new ArrayList<>();
     private final Map<String, String> grants = new HashMap<>();
@@ -211,29 +210,6 @@ class BearerTokenAuthenticatorTest {
             if (unavailable) {
                 throw new IllegalStateException("database is down");
             }
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-28T09:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -10,7 +10,7 @@ import dev.pondhouse.server.lake.LocalDeltaLake;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
-import dev.pondhouse.server.lake.delta.ForwardingBlobStore;
+import dev.pondhouse.server.lake.blob.ForwardingBlobStore;
 import dev.pondhouse.server.lake.delta.KernelTableReader;
 import dev.pondhouse.server.pipeline.JobProgress;
 import java.nio.file.Files;

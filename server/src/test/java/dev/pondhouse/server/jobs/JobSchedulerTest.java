@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.lake.LakeTableName;
+import dev.pondhouse.server.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,7 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class JobSchedulerTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-10T10:02:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-03-10T10:02:00Z"));
     private final List<JobRequest> submitted = new ArrayList<>();
 
     private JobStatus accept(JobRequest request) {
@@ -86,7 +87,7 @@ class JobSchedulerTest {
 
     @Test
     void theSchedulingThreadFiresDueRunsAndStopsWhenClosed() throws Exception {
-        MutableClock nearlyTime = new MutableClock(Instant.parse("2025-03-10T10:04:59.900Z"));
+        ManualClock nearlyTime = new ManualClock(Instant.parse("2025-03-10T10:04:59.900Z"));
         List<JobRequest> fired = java.util.Collections.synchronizedList(new ArrayList<>());
         JobScheduler scheduler = new JobScheduler(List.of(schedule(0, "refresh", null, "*/5 * * * *")), request -> {
             fired.add(request);

@@ -50,6 +50,8 @@ public final class AccessControl {
     private final Supplier<Set<String>> servedTables;
     private final Function<String, Optional<Set<String>>> userRoles;
     private final Map<String, UserAccess> compiled = new ConcurrentHashMap<>();
+    // Users whose rules fingerprint is known, for the rules instance it was computed from.
+    private final Map<AuthenticatedUser, Fingerprint> fingerprints = new ConcurrentHashMap<>();
 
     // Guarded by this: what the cache was compiled from.
     private Optional<AccessRules> compiledRules = Optional.empty();
@@ -80,6 +82,10 @@ public final class AccessControl {
         if (rulesNow.isEmpty()) {
             return "";
         }
+        Fingerprint known = fingerprints.get(user);
+        if (known != null && known.rules() == rulesNow.get()) {
+            return known.value();
+        }
         StringBuilder applying = new StringBuilder();
         for (AccessRule rule : rulesNow.get().rules()) {
             if (rule.appliesTo(user)) {
@@ -91,16 +97,20 @@ public final class AccessControl {
                 applying.append('\n');
             }
         }
-        return PolicyViews.hash(applying.toString());
+        String value = PolicyViews.hash(applying.toString());
+        fingerprints.put(user, new Fingerprint(rulesNow.get(), value));
+        return value;
     }
 
+    /** A user's rules fingerprint, and the rules it was computed from. */
+    private record Fingerprint(AccessRules rules, String value) {}
+
     /**
-     * What decides the user's access apart from the lake: their roles and the rules that apply to
+     * What decides a user's access apart from the lake: their roles and the rules that apply to
      * them ({@link #rulesFingerprint}); "gone" once the user no longer exists.
      */
-    public String accessKey(String user) {
-        return userRoles.apply(user)
-                .map(roles -> new java.util.TreeSet<>(roles) + "|" + rulesFingerprint(new AuthenticatedUser(user, roles)))
+    private String accessKey(String user, Optional<Set<String>> roles) {
+        return roles.map(held -> new java.util.TreeSet<>(held) + "|" + rulesFingerprint(new AuthenticatedUser(user, held)))
                 .orElse("gone");
     }
 
@@ -209,7 +219,8 @@ public final class AccessControl {
             log.error("access rules: cannot create the listing views for user {}: {}", user, e.getMessage());
             listings = Map.of();
         }
-        return new UserAccess(user, roles, forGeneration, engine.catalog(), readable, hidden, listings);
+        return new UserAccess(user, roles, accessKey(user, roles), forGeneration, engine.catalog(), readable, hidden,
+                listings);
     }
 
     static TableRestriction restriction(TableGrant grant) {

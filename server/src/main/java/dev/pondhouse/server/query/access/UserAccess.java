@@ -22,6 +22,7 @@ import java.util.Set;
 public final class UserAccess implements TableVisibility {
     private final String user;
     private final Optional<Set<String>> roles;
+    private final String accessKey;
     private final long generation;
     private final String lakeCatalog;
     // Lower-case "schema.table" -> how it is read (absent: not visible).
@@ -30,10 +31,11 @@ public final class UserAccess implements TableVisibility {
     private final Set<String> hiddenColumns;
     private final Map<String, ViewName> listings;
 
-    UserAccess(String user, Optional<Set<String>> roles, long generation, String lakeCatalog, Map<String, Optional<ViewName>> tables,
+    UserAccess(String user, Optional<Set<String>> roles, String accessKey, long generation, String lakeCatalog, Map<String, Optional<ViewName>> tables,
             Set<String> hiddenColumns, Map<String, ViewName> listings) {
         this.user = requireNonNull(user, "user is null");
         this.roles = requireNonNull(roles, "roles is null").map(Set::copyOf);
+        this.accessKey = requireNonNull(accessKey, "accessKey is null");
         this.generation = generation;
         this.lakeCatalog = requireNonNull(lakeCatalog, "lakeCatalog is null");
         this.tables = Map.copyOf(tables);
@@ -48,6 +50,14 @@ public final class UserAccess implements TableVisibility {
     /** The roles this was compiled for; empty when the user no longer exists. */
     public Optional<Set<String>> roles() {
         return roles;
+    }
+
+    /**
+     * The user's roles and the rules that apply to them, as one comparable key: it changes exactly
+     * when a change of the users file or the rule file may change what the user may read.
+     */
+    public String accessKey() {
+        return accessKey;
     }
 
     /** Which compilation of the rules this is; a newer one replaces it when the rules or the lake change. */

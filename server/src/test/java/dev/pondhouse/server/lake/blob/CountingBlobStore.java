@@ -1,11 +1,7 @@
 package dev.pondhouse.server.lake.blob;
 
-import static java.util.Objects.requireNonNull;
-
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,14 +11,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * A store that counts the downloads and reads made through it, per blob, and can hold downloads
  * back until released; everything else is passed on.
  */
-public final class CountingBlobStore implements BlobStore {
-    private final BlobStore delegate;
+public final class CountingBlobStore extends ForwardingBlobStore {
     private final Map<String, AtomicLong> downloads = new ConcurrentHashMap<>();
     private final AtomicLong reads = new AtomicLong();
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
     public CountingBlobStore(BlobStore delegate) {
-        this.delegate = requireNonNull(delegate, "delegate is null");
+        super(delegate);
     }
 
     /** Downloads of any blob so far. */
@@ -70,48 +65,12 @@ public final class CountingBlobStore implements BlobStore {
         return delegate.read(name);
     }
 
-    @Override
-    public byte[] readRange(String name, long offset, long length) {
-        return delegate.readRange(name, offset, length);
-    }
 
-    @Override
-    public List<BlobEntry> list(String prefix) {
-        return delegate.list(prefix);
-    }
 
-    @Override
-    public List<String> listFolders(String prefix) {
-        return delegate.listFolders(prefix);
-    }
 
-    @Override
-    public CreateOutcome createIfAbsent(String name, byte[] content) {
-        return delegate.createIfAbsent(name, content);
-    }
 
-    @Override
-    public ReplaceOutcome replaceIfMatch(String name, byte[] content, String expectedEtag) {
-        return delegate.replaceIfMatch(name, content, expectedEtag);
-    }
 
-    @Override
-    public void upload(String name, Path localFile) {
-        delegate.upload(name, localFile);
-    }
 
-    @Override
-    public boolean delete(String name) {
-        return delegate.delete(name);
-    }
 
-    @Override
-    public Optional<BlobEntry> properties(String name) {
-        return delegate.properties(name);
-    }
 
-    @Override
-    public Optional<Lease> acquireLease(String name, java.time.Duration duration) {
-        return delegate.acquireLease(name, duration);
-    }
 }

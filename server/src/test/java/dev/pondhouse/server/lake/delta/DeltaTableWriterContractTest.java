@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pondhouse.server.lake.blob.BlobEntry;
 import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.ForwardingBlobStore;
 import dev.pondhouse.server.lake.delta.KernelTableReader.KernelTable;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -7,6 +7,7 @@ import dev.pondhouse.server.lake.DeltaLakeCatalog;
 import dev.pondhouse.server.lake.LakeCatalog;
 import dev.pondhouse.server.lake.LakeTable;
 import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.ForwardingBlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pondhouse.server.lake.blob.BlobEntry;
 import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.ForwardingBlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.pondhouse.server.lake.delta;
 
 import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.ForwardingBlobStore;
 
 /**
  * A store that lets another writer commit first: just before the first commit file is created

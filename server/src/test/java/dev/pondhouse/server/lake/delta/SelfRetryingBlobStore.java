@@ -1,6 +1,7 @@
 package dev.pondhouse.server.lake.delta;
 
 import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.ForwardingBlobStore;
 
 /**
  * A store whose {@link #createIfAbsent} behaves like a cloud store that retried a timed-out write

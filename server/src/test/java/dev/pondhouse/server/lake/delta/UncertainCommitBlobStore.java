@@ -3,6 +3,7 @@ package dev.pondhouse.server.lake.delta;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.BlobStoreException;
 import dev.pondhouse.server.lake.blob.BlobStoreException.Kind;
+import dev.pondhouse.server.lake.blob.ForwardingBlobStore;
 
 /**
  * A store whose commit writes end in {@code UNKNOWN_OUTCOME}, like a cloud store whose request timed

@@ -3,6 +3,7 @@ package dev.pondhouse.server.lake.maintenance;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.ForwardingBlobStore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -1,6 +1,7 @@
 package dev.pondhouse.server.lake.maintenance;
 
 import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.ForwardingBlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 
 /**

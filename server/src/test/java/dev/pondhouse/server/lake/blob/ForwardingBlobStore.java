@@ -1,9 +1,8 @@
-package dev.pondhouse.server.lake.delta;
+package dev.pondhouse.server.lake.blob;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.lake.blob.BlobEntry;
-import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.delta.DeltaLog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +17,7 @@ public abstract class ForwardingBlobStore implements BlobStore {
 
     /** Whether {@code name} is a commit file (not a checkpoint or pointer). */
     public static boolean isCommitFile(String name) {
-        return name.contains(DeltaLog.LOG_FOLDER) && name.endsWith(".json");
+        return name.contains(DeltaLog.LOG_FOLDER) && name.matches(".*/\\d{20}\\.json");
     }
 
     @Override
@@ -44,6 +43,11 @@ public abstract class ForwardingBlobStore implements BlobStore {
     @Override
     public List<BlobEntry> list(String prefix) {
         return delegate.list(prefix);
+    }
+
+    @Override
+    public List<String> listFolders(String prefix) {
+        return delegate.listFolders(prefix);
     }
 
     @Override
