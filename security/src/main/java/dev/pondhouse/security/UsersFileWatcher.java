@@ -6,9 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +34,7 @@ public final class UsersFileWatcher implements AutoCloseable {
 
     private String inForceDigest;
     private String lastSeenDigest;
-    private ScheduledExecutorService poller;
+    private PeriodicTask poller;
     private boolean closed;
 
     /**
@@ -47,10 +44,7 @@ public final class UsersFileWatcher implements AutoCloseable {
     public UsersFileWatcher(Path file, ShiroUserAuthenticator authenticator, Duration pollInterval) {
         this.file = requireNonNull(file, "file is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
-        this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
-        if (pollInterval.toMillis() < 1) {
-            throw new IllegalArgumentException("pollInterval must be at least 1 ms, was " + pollInterval);
-        }
+        this.pollInterval = PeriodicTask.requireInterval(pollInterval);
     }
 
     /**
@@ -68,12 +62,7 @@ public final class UsersFileWatcher implements AutoCloseable {
         authenticator.replaceUsers(ShiroUserAuthenticator.parseUserFile(file, content.text()));
         inForceDigest = content.sha256();
         lastSeenDigest = content.sha256();
-        poller = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "users-file-watcher");
-            thread.setDaemon(true);
-            return thread;
-        });
-        poller.scheduleWithFixedDelay(this::poll, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        poller = PeriodicTask.start("users-file-watcher", pollInterval, this::poll);
     }
 
     /**
@@ -119,21 +108,14 @@ public final class UsersFileWatcher implements AutoCloseable {
     /** Stops polling; the users in force stay. Idempotent. */
     @Override
     public void close() {
-        ScheduledExecutorService stopping;
+        PeriodicTask stopping;
         synchronized (this) {
             closed = true;
             stopping = poller;
             poller = null;
         }
         if (stopping != null) {
-            stopping.shutdownNow();
-            try {
-                if (!stopping.awaitTermination(10, TimeUnit.SECONDS)) {
-                    log.warn("the users file watcher for {} did not stop within 10 seconds", file);
-                }
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            stopping.close();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.pondhouse.security.rules;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.security.FileSnapshot;
+import dev.pondhouse.security.PeriodicTask;
 import dev.pondhouse.security.rules.ReloadResult.Outcome;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -13,9 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -61,7 +59,7 @@ public final class RuleFileWatcher implements AutoCloseable {
     /** The digest of the content the poller last looked at, good or bad; guarded by {@code this}. */
     private String lastSeenDigest;
     /** Guarded by {@code this}. */
-    private ScheduledExecutorService poller;
+    private PeriodicTask poller;
     /** Guarded by {@code this}. */
     private boolean closed;
 
@@ -75,10 +73,7 @@ public final class RuleFileWatcher implements AutoCloseable {
         this.file = requireNonNull(file, "file is null");
         this.validator = requireNonNull(validator, "validator is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
-        if (pollInterval.toMillis() < 1) {
-            throw new IllegalArgumentException("pollInterval must be at least 1 ms, was " + pollInterval);
-        }
+        this.pollInterval = PeriodicTask.requireInterval(pollInterval);
     }
 
     /**
@@ -97,12 +92,7 @@ public final class RuleFileWatcher implements AutoCloseable {
         inForce = new Loaded(rules, content.sha256(), clock.instant());
         lastSeenDigest = content.sha256();
         log.info("access rules loaded from {}: {} rules", file, rules.rules().size());
-        poller = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "rule-file-watcher");
-            thread.setDaemon(true);
-            return thread;
-        });
-        poller.scheduleWithFixedDelay(this::poll, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        poller = PeriodicTask.start("rule-file-watcher", pollInterval, this::poll);
     }
 
     /**
@@ -138,21 +128,14 @@ public final class RuleFileWatcher implements AutoCloseable {
     /** Stops polling; {@link #current()} keeps answering. Idempotent. */
     @Override
     public void close() {
-        ScheduledExecutorService stopping;
+        PeriodicTask stopping;
         synchronized (this) {
             closed = true;
             stopping = poller;
             poller = null;
         }
         if (stopping != null) {
-            stopping.shutdownNow();
-            try {
-                if (!stopping.awaitTermination(10, TimeUnit.SECONDS)) {
-                    log.warn("the rule file watcher for {} did not stop within 10 seconds", file);
-                }
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            stopping.close();
         }
     }
 
