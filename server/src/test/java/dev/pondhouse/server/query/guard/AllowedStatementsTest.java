@@ -8,10 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,22 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every statement of {@code allowed-statements.txt} is allowed as a query, reports exactly the
  * tables it reads, and its {@code sqlToRun} runs on the database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AllowedStatementsTest {
+class AllowedStatementsTest extends GuardDatabaseTest {
     private static final StatementCorpus CORPUS = StatementCorpus.load("allowed-statements.txt", 4);
-
-    private final StatementGuard guard = new StatementGuard();
-    private GuardDatabase database;
-
-    @BeforeAll
-    void openDatabase() throws Exception {
-        database = GuardDatabase.open();
-    }
-
-    @AfterAll
-    void closeDatabase() throws Exception {
-        database.close();
-    }
 
     static Stream<Arguments> allowed() {
         return CORPUS.entries().stream().map(Arguments::of);

@@ -13,29 +13,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** {@link FunctionPolicy} against the functions this DuckDB really has. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FunctionReviewTest {
+class FunctionReviewTest extends GuardDatabaseTest {
     private static final Set<String> ALLOWED_TABLE_FUNCTIONS = Set.of(
             "range", "generate_series", "unnest", "repeat", "repeat_row", "json_each", "json_tree");
-
-    private final StatementGuard guard = new StatementGuard();
-    private GuardDatabase database;
-
-    @BeforeAll
-    void openDatabase() throws Exception {
-        database = GuardDatabase.open();
-    }
-
-    @AfterAll
-    void closeDatabase() throws Exception {
-        database.close();
-    }
 
     @Test
     void everyFunctionDuckDbShipsWasReviewed() throws Exception {

@@ -5,27 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** What a user reads when the guard refuses, and parameters across a rewrite. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GuardMessagesTest {
-    private final StatementGuard guard = new StatementGuard();
-    private GuardDatabase database;
-
-    @BeforeAll
-    void openDatabase() throws Exception {
-        database = GuardDatabase.open();
-    }
-
-    @AfterAll
-    void closeDatabase() throws Exception {
-        database.close();
-    }
-
+class GuardMessagesTest extends GuardDatabaseTest {
     @Test
     void syntaxErrorIsDuckDbsParserMessage() throws Exception {
         assertThat(decide("selec 1")).isEqualTo(GuardDecision.Denied.syntaxError("Parser Error: syntax error at or near \"selec\""));

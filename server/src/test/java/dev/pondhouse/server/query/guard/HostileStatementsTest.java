@@ -10,10 +10,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,25 +22,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * write, and checking it changed nothing: no file in the target folder, the same catalog, settings,
  * secrets and extensions as before.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileStatementsTest {
+class HostileStatementsTest extends GuardDatabaseTest {
     private static final StatementCorpus CORPUS = StatementCorpus.load("hostile-statements.txt", 3);
 
     @TempDir
     Path targets;
-
-    private final StatementGuard guard = new StatementGuard();
-    private GuardDatabase database;
-
-    @BeforeAll
-    void openDatabase() throws Exception {
-        database = GuardDatabase.open();
-    }
-
-    @AfterAll
-    void closeDatabase() throws Exception {
-        database.close();
-    }
 
     static Stream<Arguments> refusedForRestrictedUser() {
         return CORPUS.entries().stream().map(Arguments::of);

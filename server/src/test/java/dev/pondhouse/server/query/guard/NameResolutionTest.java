@@ -8,31 +8,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * How names resolve: first DuckDB's own rules that {@link TableNameResolver} and
  * {@link QueryTreeChecker} rely on (a DuckDB upgrade that changes one fails here), then the guard's
  * resolution, seen through the tables it asks the context about.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NameResolutionTest {
-    private final StatementGuard guard = new StatementGuard();
-    private GuardDatabase database;
-
-    @BeforeAll
-    void openDatabase() throws Exception {
-        database = GuardDatabase.open();
-    }
-
-    @AfterAll
-    void closeDatabase() throws Exception {
-        database.close();
-    }
-
+class NameResolutionTest extends GuardDatabaseTest {
     @Test
     void duckDbSearchesTemporaryObjectsFirstThenTheCurrentSchema() throws Exception {
         try (Connection session = database.newSession()) {

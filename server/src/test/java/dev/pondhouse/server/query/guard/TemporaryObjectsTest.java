@@ -5,27 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Temporary views and tables of a session: created from checked queries, used, dropped. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TemporaryObjectsTest {
-    private final StatementGuard guard = new StatementGuard();
-    private GuardDatabase database;
-
-    @BeforeAll
-    void openDatabase() throws Exception {
-        database = GuardDatabase.open();
-    }
-
-    @AfterAll
-    void closeDatabase() throws Exception {
-        database.close();
-    }
-
+class TemporaryObjectsTest extends GuardDatabaseTest {
     @Test
     void createsUsesAndDropsATemporaryView() throws Exception {
         try (Connection session = database.newSession()) {

@@ -9,9 +9,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,21 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through a view of itself (so every statement is rewritten by {@code json_deserialize_sql}), give
  * the shipped answers; and unrewritten (every table read as it is) they run as the client wrote them.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TpchThroughViewsTest {
-    private final StatementGuard guard = new StatementGuard();
-    private GuardDatabase database;
-
-    @BeforeAll
-    void openDatabase() throws Exception {
-        database = GuardDatabase.open();
-    }
-
-    @AfterAll
-    void closeDatabase() throws Exception {
-        database.close();
-    }
-
+class TpchThroughViewsTest extends GuardDatabaseTest {
     static IntStream queries() {
         return TpchAnswers.queryNumbers();
     }
