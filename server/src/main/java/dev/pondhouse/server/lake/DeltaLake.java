@@ -13,6 +13,7 @@ import dev.pondhouse.server.lake.cache.DiskCache;
 import dev.pondhouse.server.lake.cache.PinnedCopies;
 import dev.pondhouse.server.lake.delta.AddFile;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
+import dev.pondhouse.server.lake.delta.CommittedFiles;
 import dev.pondhouse.server.lake.delta.DeltaLog;
 import dev.pondhouse.server.lake.delta.DeltaSchemas;
 import dev.pondhouse.server.lake.delta.DeltaTableWriter;
@@ -43,6 +44,10 @@ import java.util.TreeMap;
  * any other store local copies in the {@link DiskCache}, under the keys the serving catalog uses
  * ({@link #CACHE_NAMESPACE}, {@link BlobDeltaLakeCatalog}), pinned until the {@code Reads} closes.
  * A folder of plain Parquet files without a Delta log is a table only on a local lake.
+ *
+ * <p><b>Writing.</b> On a cached lake, each data file a writer commits is also copied from its
+ * staged file into the cache under the serving catalog's key, so serving the new version does not
+ * download what this process just uploaded.
  *
  * <p>Thread-safe: it keeps no state between calls; each call reads the log afresh. The constructor
  * does no I/O.
@@ -278,7 +283,8 @@ public final class DeltaLake {
     }
 
     /**
-     * A writer for the table, which need not exist yet.
+     * A writer for the table, which need not exist yet; on a cached lake its committed files are put
+     * into the cache.
      *
      * @throws PondhouseException a conflict if the table's folder in a local lake holds plain Parquet
      *     files without a Delta log: a Delta table there would hide them
@@ -297,7 +303,10 @@ public final class DeltaLake {
                 }
             }
         }
-        return new DeltaTableWriter(store, tableRoot(table), format, checkpointReader, workDirectory, clock, settings);
+        CommittedFiles committed = cache.isEmpty() ? CommittedFiles.NONE
+                : (blobName, stagedFile) -> cache.get().put(CacheKey.immutable(CACHE_NAMESPACE, blobName), stagedFile);
+        return new DeltaTableWriter(store, tableRoot(table), format, checkpointReader, workDirectory, clock, settings,
+                committed);
     }
 
     @Override

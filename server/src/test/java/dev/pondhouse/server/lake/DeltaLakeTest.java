@@ -75,6 +75,23 @@ class DeltaLakeTest {
     }
 
     @Test
+    void theFilesAWriterCommittedAreReadFromTheCacheWithoutADownload() throws Exception {
+        DeltaLake lake = cached("lake/");
+        lake.writer(TABLE).write(duckdb, WriteRequest.overwrite(TableData.query("SELECT range AS id FROM range(4)")));
+
+        try (DeltaLake.Reads reads = lake.reads("test")) {
+            List<Path> files = reads.files(TABLE).orElseThrow().files();
+            assertThat(count(files)).isEqualTo(4);
+        }
+        assertThat(cache.statistics().downloads()).as("nothing downloaded: the staged file was put into the cache").isZero();
+        assertThat(cache.statistics().hits()).isEqualTo(1);
+        assertThat(DeltaLake.local(store.root(), folder.resolve("work"), Clock.systemUTC(), DeltaWriterSettings.DEFAULT)
+                .writer(LakeTableName.parse("sales.local")).write(duckdb,
+                        WriteRequest.overwrite(TableData.query("SELECT 1 AS id"))).committed()).isTrue();
+        assertThat(cache.statistics().files()).as("a local lake puts nothing into the cache").isEqualTo(1);
+    }
+
+    @Test
     void findsDeltaTablesThroughTheStoreUnderItsRoot() throws Exception {
         DeltaLake lake = cached("lake/");
         assertThat(lake.isDeltaTable(TABLE)).isFalse();
