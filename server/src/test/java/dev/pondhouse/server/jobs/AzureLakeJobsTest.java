@@ -56,10 +56,10 @@ import picocli.CommandLine;
 /**
  * The write side on a lake in an Azure container (Azurite), as an operator uses it: a server started
  * from a configuration file with {@code lake.store: azure} runs a pipeline that reads a container
- * source and writes tables in all four modes, takes Flight SQL bulk ingest, compacts, vacuums and
- * checkpoints through the admin API, and locks tables with Azure blob leases; the command-line
- * pipeline runs on the same lake. Everything is read back through the Flight SQL JDBC driver and
- * checked in the container.
+ * source and writes tables in all four modes, takes Flight SQL bulk ingest and folder ingest,
+ * compacts, vacuums and checkpoints through the admin API, and locks tables with Azure blob leases;
+ * the command-line pipeline runs on the same lake. Everything is read back through the Flight SQL
+ * JDBC driver and checked in the container.
  */
 @ExtendWith(AzuriteServer.Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -148,7 +148,12 @@ class AzureLakeJobsTest {
                 pipelines:
                   directory: %s
                   threads: 1
-                """.formatted(lakeContainer, secret, folder.resolve("cache"), pipelines));
+                ingest:
+                  folders:
+                    - table: landing.arrivals
+                      source: %s
+                """.formatted(lakeContainer, secret, folder.resolve("cache"), pipelines,
+                Files.createDirectories(folder.resolve("incoming"))));
         server = TestServer.start(Optional.of(config), Map.of("lake.default-schema", "reports"));
         allocator = new RootAllocator();
     }
@@ -225,6 +230,23 @@ class AzureLakeJobsTest {
         assertThat(checkpoint.path("state").asText()).as(checkpoint.toString()).isEqualTo("SUCCEEDED");
         assertThat(lake.list("lake/reports/events/_delta_log/_last_checkpoint")).hasSize(1);
         assertThat(rows("SELECT count(*), sum(id) FROM reports.events")).containsExactly("5|24");
+    }
+
+    @Test
+    void aFolderIngestAppendsEachFileOnceToTheAzureLake() throws Exception {
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            statement.execute("COPY (SELECT range AS id FROM range(6)) TO "
+                    + SqlIdentifiers.literal(folder.resolve("incoming/a.parquet").toString()) + " (FORMAT parquet)");
+        }
+
+        JsonNode first = runJob("{\"job\": \"ingest-folder\", \"table\": \"landing.arrivals\"}");
+        JsonNode again = runJob("{\"job\": \"ingest-folder\", \"table\": \"landing.arrivals\"}");
+
+        assertThat(first.path("state").asText()).as(first.toString()).isEqualTo("SUCCEEDED");
+        assertThat(first.path("result").path("filesAppended").asInt()).isEqualTo(1);
+        assertThat(again.path("result").path("filesAppended").asInt()).isZero();
+        assertThat(rows("SELECT count(*) FROM landing.arrivals")).containsExactly("6");
+        assertThat(dataFiles("lake/landing/arrivals/")).hasSize(1);
     }
 
     @Test
