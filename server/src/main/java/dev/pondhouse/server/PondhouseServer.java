@@ -199,6 +199,7 @@ public final class PondhouseServer implements AutoCloseable {
             jobEngine.start();
             started.push(jobEngine);
             DeltaLake jobLake = JobLakes.deltaLake(lakeConfig, lakeStore, cache, jobWork);
+            log.info("jobs write to {}, staging in {}", jobLake, jobWork);
             BulkIngest ingest = new BulkIngest(jobEngine, jobLake, config.ingest(),
                     (user, table) -> access.mayWrite(user, table.schema(), table.table()),
                     table -> runQuietly("lake refresh after ingest into " + table, views::refresh),
@@ -229,9 +230,8 @@ public final class PondhouseServer implements AutoCloseable {
             jobs = new JobRunner(new JobRunner.Settings(config.jobs().workers(), config.jobs().historySize(),
                     Optional.of(config.jobs().historyFolder()), config.jobs().shutdownTimeout()), registry,
                     table -> views.servedTables().contains(table.toString()), new StackedTableLock(new InProcessTableLock(),
-                            new BlobLeaseTableLock(lakeStore, jobLake.root(), BlobLeaseTableLock.DEFAULT_DURATION)), metrics,
-                    auditLog,
-                    Clock.systemUTC());
+                            new BlobLeaseTableLock(lakeStore, jobLake.root(), BlobLeaseTableLock.DEFAULT_DURATION)),
+                    metrics, auditLog, Clock.systemUTC());
             jobs.start();
             started.push(jobs);
             metrics.jobsActive("queued", () -> jobs.count(JobState.QUEUED));

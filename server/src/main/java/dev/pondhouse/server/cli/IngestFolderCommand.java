@@ -29,7 +29,7 @@ public final class IngestFolderCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TABLE", description = "The table, schema.table, as in ingest.folders.")
     String table;
 
-    @Option(names = "--config", description = "YAML configuration file (lake.root, ingest.folders, ...).")
+    @Option(names = "--config", description = "YAML configuration file (lake.root or lake.store: azure, ingest.folders, ...).")
     Optional<Path> config;
 
     @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE", description = "Override one configuration key. Repeatable.")

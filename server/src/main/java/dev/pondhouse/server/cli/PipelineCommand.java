@@ -49,7 +49,7 @@ public final class PipelineCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline's name (its file name without .yaml).")
         String name;
 
-        @Option(names = "--config", description = "YAML configuration file (lake.root, pipelines.directory, ...).")
+        @Option(names = "--config", description = "YAML configuration file (lake.root or lake.store: azure, pipelines.directory, ...).")
         Optional<Path> config;
 
         @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE",

@@ -29,7 +29,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The table maintenance jobs, each on one Delta table of the local lake:
+ * The table maintenance jobs, each on one Delta table of the lake (a local folder or an Azure container):
  *
  * <ul>
  *   <li>{@code compact}: bin-packs small files per partition into files near {@code target-size}
