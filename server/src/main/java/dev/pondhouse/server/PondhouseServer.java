@@ -46,24 +46,24 @@ import dev.pondhouse.server.jobs.ReloadRulesJob;
 import dev.pondhouse.server.jobs.StackedTableLock;
 import dev.pondhouse.server.jobs.TableMaintenanceJobs;
 import dev.pondhouse.server.lake.BlobDeltaLakeCatalog;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.DeltaLakeCatalog;
 import dev.pondhouse.server.lake.ExternalSourceCatalog;
 import dev.pondhouse.server.lake.FolderLakeCatalog;
 import dev.pondhouse.server.lake.LakeCatalog;
 import dev.pondhouse.server.lake.LakeTable;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake;
 import dev.pondhouse.server.lake.UnionLakeCatalog;
 import dev.pondhouse.server.lake.blob.AzureBlobStore;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import dev.pondhouse.server.lake.cache.DiskCache;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
-import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import dev.pondhouse.server.lake.delta.DuckDbCheckpointReader;
 import dev.pondhouse.server.metrics.MicrometerServerMetrics;
 import dev.pondhouse.server.pipeline.PipelineDirectory;
 import dev.pondhouse.server.pipeline.PipelineRunner;
+import dev.pondhouse.server.pipeline.SourceContainers;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
@@ -153,7 +153,7 @@ public final class PondhouseServer implements AutoCloseable {
             DuckDbInterrupts.check();
             LakeSection lakeConfig = config.lake();
             Optional<DiskCache> cache = Optional.empty();
-            if (lakeConfig.inAzure() || !lakeConfig.sources().isEmpty()) {
+            if (JobLakes.needsCache(lakeConfig) || !lakeConfig.sources().isEmpty()) {
                 CacheSection cacheConfig = config.cache();
                 DiskCache diskCache = new DiskCache(cacheConfig.directory(), cacheConfig.maxSizeBytes(),
                         cacheConfig.downloadThreads(), cacheConfig.gracePeriod(), Clock.systemUTC());
@@ -175,7 +175,8 @@ public final class PondhouseServer implements AutoCloseable {
             auditLog.start();
             started.push(auditLog);
 
-            ViewPublisher views = new ViewPublisher(engine, lakeCatalog(lakeConfig, cache, spill));
+            BlobStore lakeStore = JobLakes.store(lakeConfig);
+            ViewPublisher views = new ViewPublisher(engine, lakeCatalog(lakeConfig, lakeStore, cache, spill));
             views.refresh();
             readiness.lakeRefreshed();
 
@@ -192,13 +193,13 @@ public final class PondhouseServer implements AutoCloseable {
             AccessControl access = new AccessControl(engine, () -> rulesInForce.map(RuleFileWatcher::current),
                     views::servedTables, user -> users.findUser(user).map(AuthenticatedUser::roles));
 
-            Path jobWork = config.pipelines().workDirectoryIn(config.lake());
+            Path jobWork = config.pipelines().workDirectoryFor(config.lake(), config.cache());
             JobEngine jobEngine = new JobEngine(config.pipelines().threads(), config.pipelines().memoryLimit(),
                     jobWork.resolve("spill"));
             jobEngine.start();
             started.push(jobEngine);
-            LocalDeltaLake jobLake = new LocalDeltaLake(config.lake().root(), jobWork, Clock.systemUTC(),
-                    DeltaWriterSettings.DEFAULT);
+            DeltaLake jobLake = JobLakes.deltaLake(lakeConfig, lakeStore, cache, jobWork);
+            log.info("jobs write to {}, staging in {}", jobLake, jobWork);
             BulkIngest ingest = new BulkIngest(jobEngine, jobLake, config.ingest(),
                     (user, table) -> access.mayWrite(user, table.schema(), table.table()),
                     table -> runQuietly("lake refresh after ingest into " + table, views::refresh),
@@ -217,8 +218,10 @@ public final class PondhouseServer implements AutoCloseable {
             Consumer<LakeTableName> committed = table -> runQuietly("lake refresh after a commit to " + table, views::refresh);
             TableMaintenanceJobs.definitions(jobLake, jobEngine, committed, Clock.systemUTC()).forEach(registry::register);
             if (config.pipelines().directory().isPresent()) {
-                registry.register(PipelineJob.definition(new PipelineDirectory(config.pipelines().directory().get(), jobEngine),
-                        new PipelineRunner(jobEngine, jobLake, committed), Clock.systemUTC()));
+                Optional<SourceContainers> containers = JobLakes.sourceContainers(lakeConfig, cache);
+                registry.register(PipelineJob.definition(new PipelineDirectory(config.pipelines().directory().get(), jobEngine,
+                        containers.isPresent()), new PipelineRunner(jobEngine, jobLake, containers, committed),
+                        Clock.systemUTC()));
             }
             if (!config.ingest().folders().isEmpty()) {
                 registry.register(FolderIngestJob.definition(config.ingest(), new FolderIngest(jobEngine, jobLake, committed)));
@@ -227,8 +230,8 @@ public final class PondhouseServer implements AutoCloseable {
             jobs = new JobRunner(new JobRunner.Settings(config.jobs().workers(), config.jobs().historySize(),
                     Optional.of(config.jobs().historyFolder()), config.jobs().shutdownTimeout()), registry,
                     table -> views.servedTables().contains(table.toString()), new StackedTableLock(new InProcessTableLock(),
-                            new BlobLeaseTableLock(new LocalBlobStore(config.lake().root()))), metrics, auditLog,
-                    Clock.systemUTC());
+                            new BlobLeaseTableLock(lakeStore, jobLake.root(), BlobLeaseTableLock.DEFAULT_DURATION)),
+                    metrics, auditLog, Clock.systemUTC());
             jobs.start();
             started.push(jobs);
             metrics.jobsActive("queued", () -> jobs.count(JobState.QUEUED));
@@ -254,8 +257,7 @@ public final class PondhouseServer implements AutoCloseable {
             scheduler.start();
             started.push(scheduler);
             if (config.admin().enabled()) {
-                LocalBlobStore lakeStore = new LocalBlobStore(config.lake().root());
-                TableInspector inspector = new TableInspector(lakeStore, new CommitFileFormat(),
+                TableInspector inspector = new TableInspector(lakeStore, jobLake.root(), new CommitFileFormat(),
                         new DuckDbCheckpointReader(lakeStore, spill.resolve("admin-checkpoints"), new CommitFileFormat()));
                 Optional<PemTls> tls = config.flight().tlsCertificate().map(certificate -> new PemTls(certificate,
                         config.flight().tlsKey().orElseThrow(), config.flight().tlsClientCa()));
@@ -288,15 +290,15 @@ public final class PondhouseServer implements AutoCloseable {
      * folders), or the Delta tables of an Azure container served from the cache; then the external
      * sources, from the cache.
      */
-    private static LakeCatalog lakeCatalog(LakeSection lake, Optional<DiskCache> cache, Path spill) throws IOException {
+    private static LakeCatalog lakeCatalog(LakeSection lake, BlobStore lakeStore, Optional<DiskCache> cache, Path spill)
+            throws IOException {
         CommitFileFormat format = new CommitFileFormat();
         List<LakeCatalog> catalogs = new ArrayList<>();
         if (lake.inAzure()) {
             AzureSection azure = lake.azure();
             String container = azure.container().orElseThrow();
-            BlobStore store = AzureBlobStore.fromConfig(azure.storeConfig(container));
-            catalogs.add(new BlobDeltaLakeCatalog(store, azure.prefix(), cache.orElseThrow(), "lake", format,
-                    new DuckDbCheckpointReader(store, spill.resolve("checkpoints"), format)));
+            catalogs.add(new BlobDeltaLakeCatalog(lakeStore, azure.prefix(), cache.orElseThrow(), DeltaLake.CACHE_NAMESPACE,
+                    format, new DuckDbCheckpointReader(lakeStore, spill.resolve("checkpoints"), format)));
             log.info("lake: Delta tables in Azure container {} under '{}' at {}, signing in with {}; cached in {}",
                     container, azure.prefix(), azure.blobEndpoint().orElse("the connection string's endpoint"),
                     azure.authenticationName(), cache.orElseThrow().directory());

@@ -47,11 +47,27 @@ public final class TableInspector {
     private static final Pattern PARTITION_FOLDER = Pattern.compile("([^=/]+)=[^/]*");
 
     private final BlobStore store;
+    private final String lakeRoot;
     private final CommitFileFormat format;
     private final CheckpointReader checkpoints;
 
+    /** An inspector of a lake at the root of {@code store}. */
     public TableInspector(BlobStore store, CommitFileFormat format, CheckpointReader checkpoints) {
+        this(store, "", format, checkpoints);
+    }
+
+    /**
+     * @param store the lake's store
+     * @param lakeRoot the lake's folder in the store: empty, or a prefix ending with {@code /}
+     * @param format the commit file codec
+     * @param checkpoints reads checkpoints from {@code store}
+     */
+    public TableInspector(BlobStore store, String lakeRoot, CommitFileFormat format, CheckpointReader checkpoints) {
         this.store = requireNonNull(store, "store is null");
+        this.lakeRoot = requireNonNull(lakeRoot, "lakeRoot is null");
+        if (!lakeRoot.isEmpty() && !lakeRoot.endsWith("/")) {
+            throw new IllegalArgumentException("the lake root is empty or ends with '/': " + lakeRoot);
+        }
         this.format = requireNonNull(format, "format is null");
         this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
     }
@@ -70,7 +86,7 @@ public final class TableInspector {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("schema", table.schema());
         json.put("name", table.table());
-        String root = table.schema() + "/" + table.table() + "/";
+        String root = lakeRoot + table.folder();
         try {
             List<BlobEntry> logEntries = store.list(root + DeltaLog.LOG_FOLDER);
             if (logEntries.isEmpty()) {

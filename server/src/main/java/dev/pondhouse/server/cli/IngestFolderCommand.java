@@ -6,11 +6,8 @@ import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.ingest.FolderIngest;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake;
-import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import dev.pondhouse.server.pipeline.JobProgress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +29,7 @@ public final class IngestFolderCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TABLE", description = "The table, schema.table, as in ingest.folders.")
     String table;
 
-    @Option(names = "--config", description = "YAML configuration file (lake.root, ingest.folders, ...).")
+    @Option(names = "--config", description = "YAML configuration file (lake.root or lake.store: azure, ingest.folders, ...).")
     Optional<Path> config;
 
     @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE", description = "Override one configuration key. Repeatable.")
@@ -54,15 +51,14 @@ public final class IngestFolderCommand implements Callable<Integer> {
         }
         FolderIngest.Source source = configured.get();
         LakeTableName name = source.table();
-        Path work = loaded.pipelines().workDirectoryIn(loaded.lake());
+        Path work = loaded.pipelines().workDirectoryFor(loaded.lake(), loaded.cache());
         try (JobEngine engine = new JobEngine(loaded.pipelines().threads(), loaded.pipelines().memoryLimit(),
-                work.resolve("spill"))) {
+                work.resolve("spill"));
+                CommandLake lake = CommandLake.open(loaded, work)) {
             engine.start();
-            LocalDeltaLake lake = new LocalDeltaLake(loaded.lake().root(), work, Clock.systemUTC(),
-                    DeltaWriterSettings.DEFAULT);
             FolderIngest.Result result;
             try {
-                result = new FolderIngest(engine, lake, committed -> {}).run(source, () -> false, JobProgress.NONE);
+                result = new FolderIngest(engine, lake.lake(), committed -> {}).run(source, () -> false, JobProgress.NONE);
             } catch (RuntimeException | java.io.IOException | java.sql.SQLException e) {
                 System.err.println("pondhouse: ingest into " + name + " failed: " + e.getMessage());
                 return 1;

@@ -5,15 +5,12 @@ import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.error.PondhouseException;
-import dev.pondhouse.server.lake.LocalDeltaLake;
-import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import dev.pondhouse.server.pipeline.PipelineDefinition;
 import dev.pondhouse.server.pipeline.PipelineDirectory;
 import dev.pondhouse.server.pipeline.PipelineResult;
 import dev.pondhouse.server.pipeline.PipelineRunner;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +49,7 @@ public final class PipelineCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline's name (its file name without .yaml).")
         String name;
 
-        @Option(names = "--config", description = "YAML configuration file (lake.root, pipelines.directory, ...).")
+        @Option(names = "--config", description = "YAML configuration file (lake.root or lake.store: azure, pipelines.directory, ...).")
         Optional<Path> config;
 
         @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE",
@@ -78,26 +75,26 @@ public final class PipelineCommand implements Runnable {
                 System.err.println("pondhouse: pipelines.directory is not set; point it at the folder of pipeline files");
                 return 2;
             }
-            Path work = loaded.pipelines().workDirectoryIn(loaded.lake());
+            Path work = loaded.pipelines().workDirectoryFor(loaded.lake(), loaded.cache());
             long runNumber = runId.orElseGet(System::currentTimeMillis);
             AtomicBoolean stopping = new AtomicBoolean();
             Thread hook = new Thread(() -> stopping.set(true), "pipeline-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try (JobEngine engine = new JobEngine(loaded.pipelines().threads(), loaded.pipelines().memoryLimit(),
-                    work.resolve("spill"))) {
+                    work.resolve("spill"));
+                    CommandLake lake = CommandLake.open(loaded, work)) {
                 engine.start();
                 PipelineDefinition pipeline;
                 try {
-                    pipeline = new PipelineDirectory(loaded.pipelines().directory().get(), engine).load(name);
+                    pipeline = new PipelineDirectory(loaded.pipelines().directory().get(), engine,
+                            lake.containers().isPresent()).load(name);
                 } catch (PondhouseException e) {
                     System.err.println("pondhouse: " + e.getMessage());
                     return 2;
                 }
-                LocalDeltaLake lake = new LocalDeltaLake(loaded.lake().root(), work, Clock.systemUTC(),
-                        DeltaWriterSettings.DEFAULT);
                 out.println("Running pipeline " + pipeline.name() + " (" + pipeline.steps().size() + " steps) as run "
-                        + runNumber + " on " + loaded.lake().root().toAbsolutePath());
-                PipelineResult result = new PipelineRunner(engine, lake, table -> {})
+                        + runNumber + " on " + lake.lake());
+                PipelineResult result = new PipelineRunner(engine, lake.lake(), lake.containers(), table -> {})
                         .run(pipeline, runNumber, stopping::get, (fraction, message) -> {});
                 for (PipelineResult.StepResult step : result.steps()) {
                     out.printf("  %-24s %-32s %-15s %s%n", step.step(), step.table(), step.outcome(),

@@ -227,6 +227,12 @@ public record ServerConfig(
             return new AzureSection(null, null, null, null, null, null, null, null, null, null);
         }
 
+        /** Whether the section names an account (an account, an endpoint or a connection string). */
+        public boolean configured() {
+            return account.isPresent() || endpoint.isPresent() || connectionString.isPresent()
+                    || connectionStringFile.isPresent();
+        }
+
         /** Throws unless the section says which account to use. */
         void requireAccount(String why) {
             if (account.isEmpty() && endpoint.isEmpty() && connectionString.isEmpty() && connectionStringFile.isEmpty()) {
@@ -710,7 +716,9 @@ public record ServerConfig(
      *
      * @param directory the folder of pipeline definitions, one {@code <name>.yaml} each; none when empty
      * @param workDirectory where jobs stage Parquet files before they are committed, and where their
-     *     DuckDB spills; default {@code <lake.root>/_pondhouse-work}
+     *     DuckDB spills; default {@code <lake.root>/_pondhouse-work} for a local lake, and for a lake in
+     *     Azure the folder {@code pondhouse-work} next to the cache folder (never inside it: the cache
+     *     deletes files it does not know)
      * @param threads the job DuckDB's threads
      * @param memoryLimit the job DuckDB's memory limit
      */
@@ -730,9 +738,18 @@ public record ServerConfig(
             return new PipelinesSection(null, null, null, null);
         }
 
-        /** The work directory: the configured one, or {@code _pondhouse-work} in the lake folder. */
-        public Path workDirectoryIn(LakeSection lake) {
-            return workDirectory.orElse(lake.root().resolve("_pondhouse-work"));
+        /**
+         * The work directory: the configured one; else {@code _pondhouse-work} in the lake folder of a
+         * local lake, or {@code pondhouse-work} next to the cache folder when the lake is in Azure.
+         */
+        public Path workDirectoryFor(LakeSection lake, CacheSection cache) {
+            if (workDirectory.isPresent()) {
+                return workDirectory.get();
+            }
+            if (lake.inAzure()) {
+                return cache.directory().toAbsolutePath().normalize().resolveSibling("pondhouse-work");
+            }
+            return lake.root().resolve("_pondhouse-work");
         }
     }
 

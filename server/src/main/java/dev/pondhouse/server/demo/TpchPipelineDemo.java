@@ -3,7 +3,7 @@ package dev.pondhouse.server.demo;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import io.trino.tpch.TpchTable;
 import java.io.IOException;
@@ -81,22 +81,24 @@ public final class TpchPipelineDemo {
         if (tables.stream().allMatch(table -> Files.isDirectory(rawFolder.resolve(table)))) {
             return;
         }
-        LocalDeltaLake lake = new LocalDeltaLake(lakeRoot, lakeRoot.resolve("_pondhouse-work"), Clock.systemUTC(),
+        DeltaLake lake = DeltaLake.local(lakeRoot, lakeRoot.resolve("_pondhouse-work"), Clock.systemUTC(),
                 DeltaWriterSettings.DEFAULT);
-        for (String table : tables) {
-            Path target = rawFolder.resolve(table);
-            if (Files.isDirectory(target)) {
-                continue;
+        try (DeltaLake.Reads reads = lake.reads("tpch-demo")) {
+            for (String table : tables) {
+                Path target = rawFolder.resolve(table);
+                if (Files.isDirectory(target)) {
+                    continue;
+                }
+                List<Path> files = reads.files(new LakeTableName(TpchLakeGenerator.SCHEMA_NAME, table))
+                        .orElseThrow(() -> new IOException("the lake " + lakeRoot + " has no TPC-H table " + table
+                                + "; generate it first (pondhouse demo)"))
+                        .files();
+                Path staging = Files.createDirectories(rawFolder.resolve("_staging-" + table));
+                for (Path file : files) {
+                    Files.copy(file, staging.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             }
-            List<Path> files = lake.files(new LakeTableName(TpchLakeGenerator.SCHEMA_NAME, table))
-                    .orElseThrow(() -> new IOException("the lake " + lakeRoot + " has no TPC-H table " + table
-                            + "; generate it first (pondhouse demo)"))
-                    .files();
-            Path staging = Files.createDirectories(rawFolder.resolve("_staging-" + table));
-            for (Path file : files) {
-                Files.copy(file, staging.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 }

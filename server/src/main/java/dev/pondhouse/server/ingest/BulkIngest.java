@@ -8,7 +8,7 @@ import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.delta.DeltaTableWriter;
 import dev.pondhouse.server.lake.delta.DeltaWriteException;
 import dev.pondhouse.server.lake.delta.TableData;
@@ -51,7 +51,7 @@ public final class BulkIngest {
     private static final Logger log = LoggerFactory.getLogger(BulkIngest.class);
 
     private final JobEngine engine;
-    private final LocalDeltaLake lake;
+    private final DeltaLake lake;
     private final IngestSection settings;
     private final TableWritePermission permission;
     private final Consumer<LakeTableName> committed;
@@ -65,7 +65,7 @@ public final class BulkIngest {
      * @param committed told after each commit (to refresh the served views); must not throw
      * @param stagingDirectory where streams are staged as Parquet
      */
-    public BulkIngest(JobEngine engine, LocalDeltaLake lake, IngestSection settings, TableWritePermission permission,
+    public BulkIngest(JobEngine engine, DeltaLake lake, IngestSection settings, TableWritePermission permission,
             Consumer<LakeTableName> committed, Path stagingDirectory) {
         this.engine = requireNonNull(engine, "engine is null");
         this.lake = requireNonNull(lake, "lake is null");

@@ -6,7 +6,7 @@ import dev.pondhouse.server.config.ServerConfig.IngestSection;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.delta.DeltaWriteException;
 import dev.pondhouse.server.lake.delta.Snapshot;
 import dev.pondhouse.server.lake.delta.TableData;
@@ -58,13 +58,13 @@ public final class FolderIngest {
     private static final Logger log = LoggerFactory.getLogger(FolderIngest.class);
 
     private final JobEngine engine;
-    private final LocalDeltaLake lake;
+    private final DeltaLake lake;
     private final Consumer<LakeTableName> committed;
 
     /**
      * @param committed told after each commit (to refresh the served views)
      */
-    public FolderIngest(JobEngine engine, LocalDeltaLake lake, Consumer<LakeTableName> committed) {
+    public FolderIngest(JobEngine engine, DeltaLake lake, Consumer<LakeTableName> committed) {
         this.engine = requireNonNull(engine, "engine is null");
         this.lake = requireNonNull(lake, "lake is null");
         this.committed = requireNonNull(committed, "committed is null");

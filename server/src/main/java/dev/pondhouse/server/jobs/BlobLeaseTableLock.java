@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Table locks as blob leases ({@link BlobStore#acquireLease}) on {@code <schema>/<table>/}{@value #LOCK_BLOB}
+ * Table locks as blob leases ({@link BlobStore#acquireLease}) on {@code <lake root><schema>/<table>/}{@value #LOCK_BLOB}
  * in the lake's store, so that servers sharing a lake run at most one job per table between them. The
  * lock blob sits outside {@code _delta_log/}, and its name starts with {@code _}, which the catalogs
  * ignore.
@@ -38,16 +38,31 @@ public final class BlobLeaseTableLock implements TableLock {
     private static final Logger log = LoggerFactory.getLogger(BlobLeaseTableLock.class);
 
     private final BlobStore store;
+    private final String lakeRoot;
     private final Duration duration;
     private final ScheduledExecutorService renewals;
 
+    /** Locks on a lake at the root of {@code store}. */
     public BlobLeaseTableLock(BlobStore store) {
-        this(store, DEFAULT_DURATION);
+        this(store, "", DEFAULT_DURATION);
     }
 
-    /** @param duration how long a lease lasts without renewal; see {@link BlobStore#acquireLease} */
+    /** Locks on a lake at the root of {@code store}, leases lasting {@code duration}. */
     public BlobLeaseTableLock(BlobStore store, Duration duration) {
+        this(store, "", duration);
+    }
+
+    /**
+     * @param store the lake's store
+     * @param lakeRoot the lake's folder in the store: empty, or a prefix ending with {@code /}
+     * @param duration how long a lease lasts without renewal; see {@link BlobStore#acquireLease}
+     */
+    public BlobLeaseTableLock(BlobStore store, String lakeRoot, Duration duration) {
         this.store = requireNonNull(store, "store is null");
+        this.lakeRoot = requireNonNull(lakeRoot, "lakeRoot is null");
+        if (!lakeRoot.isEmpty() && !lakeRoot.endsWith("/")) {
+            throw new IllegalArgumentException("the lake root is empty or ends with '/': " + lakeRoot);
+        }
         this.duration = requireNonNull(duration, "duration is null");
         if (duration.toMillis() < 3) {
             throw new IllegalArgumentException("lease duration too short: " + duration);
@@ -59,9 +74,9 @@ public final class BlobLeaseTableLock implements TableLock {
         });
     }
 
-    /** The lock blob of {@code table}. */
-    public static String lockBlob(LakeTableName table) {
-        return table.folder() + LOCK_BLOB;
+    /** The lock blob of {@code table} in a lake at {@code lakeRoot}. */
+    public static String lockBlob(String lakeRoot, LakeTableName table) {
+        return lakeRoot + table.folder() + LOCK_BLOB;
     }
 
     @Override
@@ -70,7 +85,7 @@ public final class BlobLeaseTableLock implements TableLock {
         requireNonNull(holder, "holder is null");
         Optional<BlobStore.Lease> blobLease;
         try {
-            blobLease = store.acquireLease(lockBlob(table), duration);
+            blobLease = store.acquireLease(lockBlob(lakeRoot, table), duration);
         } catch (BlobStoreException e) {
             log.warn("job {}: cannot take the lease on table {}: {}", holder, table, e.getMessage());
             throw new PondhouseException(ErrorKind.UNAVAILABLE, "the lock of table " + table

@@ -6,7 +6,7 @@ import dev.pondhouse.server.config.ByteSize;
 import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.delta.CheckpointWriter;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
 import dev.pondhouse.server.lake.delta.DeltaTableWriter;
@@ -29,7 +29,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The table maintenance jobs, each on one Delta table of the local lake:
+ * The table maintenance jobs, each on one Delta table of the lake (a local folder or an Azure container):
  *
  * <ul>
  *   <li>{@code compact}: bin-packs small files per partition into files near {@code target-size}
@@ -47,7 +47,7 @@ public final class TableMaintenanceJobs {
     private TableMaintenanceJobs() {}
 
     /** The three job definitions. */
-    public static List<JobDefinition> definitions(LocalDeltaLake lake, JobEngine engine, Consumer<LakeTableName> committed,
+    public static List<JobDefinition> definitions(DeltaLake lake, JobEngine engine, Consumer<LakeTableName> committed,
             Clock clock) {
         requireNonNull(lake, "lake is null");
         requireNonNull(engine, "engine is null");
@@ -101,7 +101,7 @@ public final class TableMaintenanceJobs {
         });
     }
 
-    private static Map<String, Object> compact(LocalDeltaLake lake, JobEngine engine, LakeTableName table,
+    private static Map<String, Object> compact(DeltaLake lake, JobEngine engine, LakeTableName table,
             CompactionSettings settings, Consumer<LakeTableName> committed, JobContext context) throws Exception {
         DeltaTableWriter writer = lake.writer(table);
         CompactionResult result;
@@ -127,7 +127,7 @@ public final class TableMaintenanceJobs {
         return summary;
     }
 
-    private static Map<String, Object> vacuum(LocalDeltaLake lake, LakeTableName table, VacuumOptions options, Clock clock,
+    private static Map<String, Object> vacuum(DeltaLake lake, LakeTableName table, VacuumOptions options, Clock clock,
             JobContext context) {
         DeltaTableWriter writer = lake.writer(table);
         VacuumResult result = new TableVacuum(lake.store(), writer.log(), new CommitFileFormat(), clock)
@@ -143,7 +143,7 @@ public final class TableMaintenanceJobs {
         return summary;
     }
 
-    private static Map<String, Object> checkpoint(LocalDeltaLake lake, LakeTableName table, LogMaintenanceOptions options,
+    private static Map<String, Object> checkpoint(DeltaLake lake, LakeTableName table, LogMaintenanceOptions options,
             Clock clock, JobContext context) {
         DeltaTableWriter writer = lake.writer(table);
         CheckpointWriter checkpoints = new CheckpointWriter(lake.store(), new CommitFileFormat(),

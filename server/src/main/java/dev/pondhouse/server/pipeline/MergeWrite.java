@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake.TableFiles;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
+import dev.pondhouse.server.lake.DeltaLake.TableFiles;
 import dev.pondhouse.server.lake.delta.AddFile;
 import dev.pondhouse.server.lake.delta.Snapshot;
 import dev.pondhouse.server.lake.delta.TableData;
@@ -64,7 +64,7 @@ final class MergeWrite implements AutoCloseable {
     }
 
     /** Plans the merge of the staged rows into {@code table} at {@code snapshot} on {@code keys}. */
-    Plan plan(LocalDeltaLake lake, LakeTableName table, Snapshot snapshot, List<String> keys) throws SQLException {
+    Plan plan(DeltaLake.Reads lake, LakeTableName table, Snapshot snapshot, List<String> keys) throws SQLException {
         List<String> columns = columns();
         for (String key : keys) {
             if (!columns.contains(key)) {
@@ -89,18 +89,15 @@ final class MergeWrite implements AutoCloseable {
         TableFiles files = lake.files(table, snapshot);
         Map<String, String> types = columnTypes();
         List<String> candidates = candidates(snapshot, keys, types);
+        Map<String, Path> localFiles = files.dataFiles();
         Map<Path, String> addPaths = new HashMap<>();
-        for (AddFile add : snapshot.activeFiles()) {
-            addPaths.put(lake.dataFile(table, add.path(), snapshot.version()), add.path());
-        }
-        Map<String, Path> localFiles = new HashMap<>();
-        addPaths.forEach((local, path) -> localFiles.put(path, local));
+        localFiles.forEach((path, local) -> addPaths.put(local, path));
         List<Path> candidateFiles = candidates.stream().map(localFiles::get).toList();
         Set<String> affected = new HashSet<>();
         String match = keys.stream().map(key -> "r." + SqlIdentifiers.quote(key) + " = t." + SqlIdentifiers.quote(key))
                 .collect(Collectors.joining(" AND "));
         if (!candidateFiles.isEmpty()) {
-            TableFiles candidateRead = new TableFiles(table, candidateFiles, files.partitionTypes(), files.snapshot());
+            TableFiles candidateRead = files.withFiles(candidateFiles);
             String scan = StepCatalog.readSql(candidateRead, true);
             try (Statement statement = connection.createStatement();
                     ResultSet result = statement.executeQuery("SELECT DISTINCT t.filename FROM (" + scan + ") t WHERE EXISTS"
@@ -121,7 +118,7 @@ final class MergeWrite implements AutoCloseable {
             data = "SELECT " + columnList + " FROM " + ROWS;
         } else {
             List<Path> affectedFiles = affected.stream().sorted().map(localFiles::get).toList();
-            String kept = StepCatalog.readSql(new TableFiles(table, affectedFiles, files.partitionTypes(), files.snapshot()));
+            String kept = StepCatalog.readSql(files.withFiles(affectedFiles));
             data = "SELECT " + columnList + " FROM (" + kept + ") t WHERE NOT EXISTS (SELECT 1 FROM " + ROWS + " r WHERE "
                     + match + ") UNION ALL SELECT " + columnList + " FROM " + ROWS;
         }

@@ -23,14 +23,23 @@ import java.util.stream.Stream;
 public final class PipelineDirectory {
     private final Path directory;
     private final JobEngine engine;
+    private final boolean containersReadable;
+
+    /** Pipeline files on a server without Azure configuration: a container source is a load error. */
+    public PipelineDirectory(Path directory, JobEngine engine) {
+        this(directory, engine, false);
+    }
 
     /**
      * @param directory the folder of pipeline files
      * @param engine the job engine, whose parser checks the step SQL
+     * @param containersReadable whether Azure containers can be read (the server has an Azure storage
+     *     account configured); if not, a source with {@code container:} is a load error naming its line
      */
-    public PipelineDirectory(Path directory, JobEngine engine) {
+    public PipelineDirectory(Path directory, JobEngine engine, boolean containersReadable) {
         this.directory = requireNonNull(directory, "directory is null");
         this.engine = requireNonNull(engine, "engine is null");
+        this.containersReadable = containersReadable;
     }
 
     /** The names of the pipelines in the folder, sorted. */
@@ -64,8 +73,22 @@ public final class PipelineDirectory {
             throw PondhouseException.notFound("there is no pipeline '" + name + "' (no file " + name + ".yaml in "
                     + directory + "); pipelines: " + names());
         }
+        PipelineDefinition pipeline;
         try (Connection connection = engine.openConnection()) {
-            return PipelineFile.read(file, connection);
+            pipeline = PipelineFile.read(file, connection);
         }
+        if (!containersReadable) {
+            List<PipelineFileException.Problem> problems = new ArrayList<>();
+            for (ExternalSource source : pipeline.sources()) {
+                if (source.location() instanceof ExternalSource.Container container) {
+                    problems.add(new PipelineFileException.Problem(source.line(),
+                            StepCatalog.noAzureMessage(source.schema(), container.name())));
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new PipelineFileException(pipeline.file(), problems);
+            }
+        }
+        return pipeline;
     }
 }

@@ -37,10 +37,13 @@ import java.util.regex.Pattern;
  * <pre>
  * description: Daily sales rollups           # optional
  * default-schema: raw                        # optional: schema of unqualified table names in step SQL
- * sources:                                   # optional: folders of files read as the tables of a schema
+ * sources:                                   # optional: files read as the tables of a schema
  *   - schema: raw
  *     folder: /data/incoming/raw             # relative paths: from the pipeline file's folder
  *     format: parquet                        # parquet (default) or csv
+ *   - schema: landing                        # or an Azure container of the lake's account:
+ *     container: raw                         #   instead of folder
+ *     prefix: sales/                         #   optional: the folder in the container
  * steps:
  *   - name: daily_sales                      # letters, digits, _ and -; unique
  *     table: sales.daily                     # the lake table it writes, schema.table
@@ -63,7 +66,7 @@ public final class PipelineFile {
     private static final String SOURCES = "sources";
     private static final String STEPS = "steps";
     private static final List<String> TOP_KEYS = List.of(DESCRIPTION, DEFAULT_SCHEMA, SOURCES, STEPS);
-    private static final List<String> SOURCE_KEYS = List.of("schema", "folder", "format");
+    private static final List<String> SOURCE_KEYS = List.of("schema", "folder", "container", "prefix", "format");
     private static final List<String> STEP_KEYS = List.of("name", "table", "mode", "keys", "partition-by", "after", "sql");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern STEP_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]*");
@@ -223,11 +226,31 @@ public final class PipelineFile {
     }
 
     private ExternalSource source(Node item) throws ProblemException {
-        Mapping mapping = mapping(item, "a source must be a mapping with schema, folder and format");
+        Mapping mapping = mapping(item, "a source must be a mapping with schema, folder (or container) and format");
         Map<String, Entry> entries = entries(mapping, SOURCE_KEYS, "a source");
         String schema = identifier(require(entries, "schema", mapping, "the schema name steps read it as"));
-        Entry folderEntry = require(entries, "folder", mapping, "the folder its files are in");
-        Path folder = baseFolder.resolve(text(folderEntry).text()).toAbsolutePath().normalize();
+        ExternalSource.Location location;
+        if (entries.containsKey("folder") == entries.containsKey("container")) {
+            throw new ProblemException(mapping.line(), "a source has either 'folder' (a local folder) or 'container' (an"
+                    + " Azure container of the lake's storage account), " + (entries.containsKey("folder")
+                    ? "not both" : "found neither"));
+        }
+        if (entries.containsKey("folder")) {
+            if (entries.containsKey("prefix")) {
+                throw new ProblemException(entries.get("prefix").value().line(), "'prefix' belongs to a container source;"
+                        + " a folder source names its folder with 'folder'");
+            }
+            Path folder = baseFolder.resolve(text(entries.get("folder")).text()).toAbsolutePath().normalize();
+            location = new ExternalSource.Folder(folder);
+        } else {
+            Scalar container = text(entries.get("container"));
+            String prefix = entries.containsKey("prefix") ? text(entries.get("prefix")).text() : "";
+            try {
+                location = new ExternalSource.Container(container.text(), prefix);
+            } catch (IllegalArgumentException e) {
+                throw new ProblemException(container.line(), "source " + schema + ": " + e.getMessage());
+            }
+        }
         ExternalSource.Format format = ExternalSource.Format.PARQUET;
         if (entries.containsKey("format")) {
             Scalar text = text(entries.get("format"));
@@ -238,7 +261,7 @@ public final class PipelineFile {
                         + "' (expected parquet or csv)");
             };
         }
-        return new ExternalSource(schema, folder, format, mapping.line());
+        return new ExternalSource(schema, location, format, mapping.line());
     }
 
     private PipelineStep step(Node item) throws ProblemException {

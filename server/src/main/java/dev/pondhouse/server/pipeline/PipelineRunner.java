@@ -7,7 +7,7 @@ import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.delta.DeltaWriteException;
 import dev.pondhouse.server.lake.delta.WriteResult;
 import dev.pondhouse.server.pipeline.PipelineResult.Status;
@@ -58,7 +58,8 @@ public final class PipelineRunner {
     private static final Logger log = LoggerFactory.getLogger(PipelineRunner.class);
 
     private final JobEngine engine;
-    private final LocalDeltaLake lake;
+    private final DeltaLake lake;
+    private final Optional<SourceContainers> containers;
     private final StepWriter writer;
     private final Consumer<LakeTableName> committed;
 
@@ -67,9 +68,21 @@ public final class PipelineRunner {
      * @param lake the lake the steps read and write
      * @param committed told after each commit (to refresh the served views); must not throw
      */
-    public PipelineRunner(JobEngine engine, LocalDeltaLake lake, Consumer<LakeTableName> committed) {
+    public PipelineRunner(JobEngine engine, DeltaLake lake, Consumer<LakeTableName> committed) {
+        this(engine, lake, Optional.empty(), committed);
+    }
+
+    /**
+     * @param engine the jobs' DuckDB instance
+     * @param lake the lake the steps read and write
+     * @param containers the Azure containers that container sources read; empty without Azure configuration
+     * @param committed told after each commit (to refresh the served views); must not throw
+     */
+    public PipelineRunner(JobEngine engine, DeltaLake lake, Optional<SourceContainers> containers,
+            Consumer<LakeTableName> committed) {
         this.engine = requireNonNull(engine, "engine is null");
         this.lake = requireNonNull(lake, "lake is null");
+        this.containers = requireNonNull(containers, "containers is null");
         this.writer = new StepWriter(lake);
         this.committed = requireNonNull(committed, "committed is null");
     }
@@ -139,8 +152,8 @@ public final class PipelineRunner {
         for (int attempt = 1; ; attempt++) {
             try (DuckDBConnection connection = engine.openConnection();
                     CancellationWatch watch = CancellationWatch.start(connection, cancelled);
-                    StepCatalog catalog = StepCatalog.open(connection, pipeline, step, lake)) {
-                return writer.write(connection, pipeline.name(), step, runNumber);
+                    StepCatalog catalog = StepCatalog.open(connection, pipeline, step, lake, containers)) {
+                return writer.write(connection, pipeline.name(), step, runNumber, catalog.lakeReads());
             } catch (DeltaWriteException e) {
                 if (e.reason() != DeltaWriteException.Reason.CONFLICT || attempt >= CONFLICT_ATTEMPTS) {
                     throw e;

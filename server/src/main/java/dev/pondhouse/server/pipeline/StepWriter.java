@@ -3,7 +3,7 @@ package dev.pondhouse.server.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.error.PondhouseException;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.delta.DeltaTableWriter;
 import dev.pondhouse.server.lake.delta.Snapshot;
 import dev.pondhouse.server.lake.delta.TableData;
@@ -25,9 +25,9 @@ import java.util.Optional;
  * them).
  */
 final class StepWriter {
-    private final LocalDeltaLake lake;
+    private final DeltaLake lake;
 
-    StepWriter(LocalDeltaLake lake) {
+    StepWriter(DeltaLake lake) {
         this.lake = requireNonNull(lake, "lake is null");
     }
 
@@ -38,9 +38,11 @@ final class StepWriter {
 
     /**
      * Writes {@code step} of {@code pipeline} for run {@code runNumber} on {@code connection}, whose
-     * default catalog is the step's ({@link StepCatalog}).
+     * default catalog is the step's ({@link StepCatalog}); {@code reads} are the step's reads of the
+     * lake, which a merge reads the table's files through.
      */
-    WriteResult write(Connection connection, String pipeline, PipelineStep step, long runNumber) throws SQLException {
+    WriteResult write(Connection connection, String pipeline, PipelineStep step, long runNumber, DeltaLake.Reads reads)
+            throws SQLException {
         String appId = appId(pipeline, step.name());
         DeltaTableWriter writer = lake.writer(step.table());
         Optional<Snapshot> current = lake.latest(step.table());
@@ -72,7 +74,7 @@ final class StepWriter {
             return writer.write(connection, request.withTransaction(appId, runNumber));
         }
         try (MergeWrite merge = MergeWrite.stage(connection, step.sql())) {
-            MergeWrite.Plan plan = merge.plan(lake, step.table(), current.get(), step.keys());
+            MergeWrite.Plan plan = merge.plan(reads, step.table(), current.get(), step.keys());
             return writer.write(connection, plan.request().withTransaction(appId, runNumber));
         }
     }

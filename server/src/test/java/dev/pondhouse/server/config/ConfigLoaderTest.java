@@ -83,7 +83,7 @@ class ConfigLoaderTest {
 
         assertThat(config.pipelines().directory()).contains(Path.of("/etc/pondhouse/pipelines"));
         assertThat(config.pipelines().threads()).isEqualTo(3);
-        assertThat(config.pipelines().workDirectoryIn(config.lake())).isEqualTo(Path.of("/data/lake/_pondhouse-work"));
+        assertThat(config.pipelines().workDirectoryFor(config.lake(), config.cache())).isEqualTo(Path.of("/data/lake/_pondhouse-work"));
         assertThat(config.ingest().partitionBy("sales", "events")).containsExactly("day");
         assertThat(config.ingest().partitionBy("sales", "other")).isEmpty();
         assertThat(config.ingest().folders()).singleElement().satisfies(folder -> {

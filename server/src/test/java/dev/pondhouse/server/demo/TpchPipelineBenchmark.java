@@ -4,7 +4,7 @@ import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.engine.SqlIdentifiers;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import dev.pondhouse.server.pipeline.JobProgress;
 import dev.pondhouse.server.pipeline.PipelineDefinition;
@@ -99,7 +99,7 @@ public final class TpchPipelineBenchmark {
                 }
             }
 
-            LocalDeltaLake lake = new LocalDeltaLake(lakeRoot, folder.resolve("work"), Clock.systemUTC(),
+            DeltaLake lake = DeltaLake.local(lakeRoot, folder.resolve("work"), Clock.systemUTC(),
                     DeltaWriterSettings.DEFAULT);
             long runStart = System.nanoTime();
             PipelineResult result = new PipelineRunner(engine, lake, table -> {})

@@ -6,7 +6,7 @@ import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import dev.pondhouse.server.pipeline.JobProgress;
 import dev.pondhouse.server.pipeline.PipelineDefinition;
@@ -48,7 +48,7 @@ class TpchPipelineTest {
             engine.start();
             PipelineDefinition pipeline = new PipelineDirectory(config.pipelines().directory().orElseThrow(), engine)
                     .load(TpchPipelineDemo.PIPELINE_NAME);
-            LocalDeltaLake lake = new LocalDeltaLake(config.lake().root(), folder.resolve("work"), Clock.systemUTC(),
+            DeltaLake lake = DeltaLake.local(config.lake().root(), folder.resolve("work"), Clock.systemUTC(),
                     DeltaWriterSettings.DEFAULT);
 
             PipelineResult result = new PipelineRunner(engine, lake, table -> {}).run(pipeline, 1, () -> false,
@@ -60,7 +60,7 @@ class TpchPipelineTest {
                 for (int number = 1; number <= 22; number++) {
                     LakeTableName table = new LakeTableName(TpchPipelineDemo.RESULT_SCHEMA, String.format("q%02d", number));
                     String query = TpchAnswers.statements(number).get(TpchAnswers.statements(number).size() - 1);
-                    String files = lake.files(table).orElseThrow().files().stream()
+                    String files = lake.reads("test").files(table).orElseThrow().files().stream()
                             .map(file -> "'" + file + "'").collect(Collectors.joining(", ", "[", "]"));
                     try (Statement statement = connection.createStatement();
                             ResultSet rows = statement.executeQuery("SELECT * FROM read_parquet(" + files + ") "

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
@@ -106,7 +106,7 @@ class FolderIngestTest {
                 return super.createIfAbsent(name, content);
             }
         };
-        LocalDeltaLake dyingLake = new LocalDeltaLake(folder.resolve("lake"), dying, folder.resolve("work"),
+        DeltaLake dyingLake = DeltaLake.local(folder.resolve("lake"), dying, folder.resolve("work"),
                 Clock.systemUTC(), DeltaWriterSettings.DEFAULT);
         assertThatThrownBy(() -> new FolderIngest(engine, dyingLake, table -> {}).run(source, () -> false, JobProgress.NONE))
                 .hasMessageContaining("died");
@@ -121,8 +121,8 @@ class FolderIngestTest {
         assertThat(kernel.rows()).hasSize(12).doesNotHaveDuplicates();
     }
 
-    private LocalDeltaLake lake() {
-        return new LocalDeltaLake(folder.resolve("lake"), folder.resolve("work"), Clock.systemUTC(),
+    private DeltaLake lake() {
+        return DeltaLake.local(folder.resolve("lake"), folder.resolve("work"), Clock.systemUTC(),
                 DeltaWriterSettings.DEFAULT);
     }
 
@@ -141,8 +141,8 @@ class FolderIngestTest {
 
     private Map<String, Long> rowsPerDay() throws Exception {
         Map<String, Long> counts = new TreeMap<>();
-        LocalDeltaLake lake = lake();
-        List<Path> files = lake.files(TABLE).orElseThrow().files();
+        DeltaLake lake = lake();
+        List<Path> files = lake.reads("test").files(TABLE).orElseThrow().files();
         String list = files.stream().map(Path::toString).map(SqlIdentifiers::literal)
                 .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
         try (Connection connection = engine.openConnection(); Statement statement = connection.createStatement();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.lake.LakeTableName;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -58,7 +59,7 @@ class PipelineFileTest {
 
         assertThat(pipeline.name()).isEqualTo("example");
         assertThat(pipeline.sources()).singleElement().satisfies(source -> {
-            assertThat(source.folder()).isEqualTo(folder.resolve("incoming").toAbsolutePath());
+            assertThat(source.location()).isEqualTo(new ExternalSource.Folder(folder.resolve("incoming").toAbsolutePath()));
             assertThat(source.format()).isEqualTo(ExternalSource.Format.CSV);
         });
         PipelineStep clean = pipeline.steps().get(0);
@@ -68,6 +69,91 @@ class PipelineFileTest {
                 LakeTableName.parse("raw.customers"));
         assertThat(pipeline.steps().get(1).dependsOn()).containsExactly("clean");
         assertThat(pipeline.targetTables()).extracting(Object::toString).containsExactly("sales.orders", "sales.report");
+    }
+
+    @Test
+    void readsAContainerSourceWithItsPrefix() throws Exception {
+        PipelineDefinition pipeline = parse("""
+                sources:
+                  - schema: raw
+                    container: raw-data
+                    prefix: tpch/
+                  - schema: landing
+                    container: landing
+                    format: csv
+                steps:
+                  - name: a
+                    table: s.a
+                    mode: overwrite
+                    sql: SELECT * FROM raw.orders JOIN landing.customers USING (id)
+                """);
+
+        assertThat(pipeline.sources()).extracting(ExternalSource::location).containsExactly(
+                new ExternalSource.Container("raw-data", "tpch/"), new ExternalSource.Container("landing", ""));
+        assertThat(pipeline.sources().get(1).format()).isEqualTo(ExternalSource.Format.CSV);
+    }
+
+    @Test
+    void aSourceHasEitherAFolderOrAContainer() {
+        assertProblem("""
+                sources:
+                  - schema: raw
+                    folder: incoming
+                    container: raw
+                steps:
+                  - {name: a, table: s.a, mode: overwrite, sql: SELECT 1 AS x}
+                """, "example.yaml line 2: a source has either 'folder' (a local folder) or 'container' (an Azure"
+                + " container of the lake's storage account), not both");
+        assertProblem("""
+                sources:
+                  - schema: raw
+                    format: csv
+                steps:
+                  - {name: a, table: s.a, mode: overwrite, sql: SELECT 1 AS x}
+                """, "example.yaml line 2: a source has either 'folder' (a local folder) or 'container' (an Azure"
+                + " container of the lake's storage account), found neither");
+        assertProblem("""
+                sources:
+                  - schema: raw
+                    folder: incoming
+                    prefix: tpch/
+                steps:
+                  - {name: a, table: s.a, mode: overwrite, sql: SELECT 1 AS x}
+                """, "example.yaml line 4: 'prefix' belongs to a container source");
+        assertProblem("""
+                sources:
+                  - schema: raw
+                    container: Raw_Data
+                steps:
+                  - {name: a, table: s.a, mode: overwrite, sql: SELECT 1 AS x}
+                """, "example.yaml line 3: source raw: 'Raw_Data' is not a container name");
+        assertProblem("""
+                sources:
+                  - schema: raw
+                    container: raw
+                    prefix: tpch
+                steps:
+                  - {name: a, table: s.a, mode: overwrite, sql: SELECT 1 AS x}
+                """, "example.yaml line 3: source raw: prefix 'tpch' must be a folder");
+    }
+
+    @Test
+    void aContainerSourceWithoutAzureConfigurationIsALoadErrorNamingItsLine() throws Exception {
+        Path pipelines = Files.createDirectories(folder.resolve("pipelines-without-azure"));
+        Files.writeString(pipelines.resolve("daily.yaml"), """
+                description: reads a container
+                sources:
+                  - schema: raw
+                    container: raw
+                steps:
+                  - {name: a, table: s.a, mode: overwrite, sql: SELECT * FROM raw.orders}
+                """);
+
+        assertThatThrownBy(() -> new PipelineDirectory(pipelines, engine).load("daily"))
+                .isInstanceOf(PipelineFileException.class)
+                .hasMessageContaining("daily.yaml line 3: source raw reads Azure container 'raw', but no Azure storage"
+                        + " account is configured");
+        assertThat(new PipelineDirectory(pipelines, engine, true).load("daily").sources()).hasSize(1);
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.pondhouse.server.pipeline;
 
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.LocalDeltaLake;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +17,7 @@ import java.util.List;
 final class PipelineLake implements AutoCloseable {
     final Path root;
     final JobEngine engine;
-    final LocalDeltaLake lake;
+    final DeltaLake lake;
     final PipelineRunner runner;
     final List<LakeTableName> committed = new ArrayList<>();
 
@@ -25,7 +25,7 @@ final class PipelineLake implements AutoCloseable {
         root = folder.resolve("lake");
         engine = new JobEngine(2, "1GB", folder.resolve("spill"));
         engine.start();
-        lake = new LocalDeltaLake(root, folder.resolve("work"), Clock.systemUTC(), DeltaWriterSettings.DEFAULT);
+        lake = DeltaLake.local(root, folder.resolve("work"), Clock.systemUTC(), DeltaWriterSettings.DEFAULT);
         runner = new PipelineRunner(engine, lake, committed::add);
     }
 
@@ -45,7 +45,7 @@ final class PipelineLake implements AutoCloseable {
     /** The rows of a lake table as text ({@code |} between columns), sorted by the given SQL order. */
     List<String> rows(String table, String columns) throws Exception {
         LakeTableName name = LakeTableName.parse(table);
-        String read = StepCatalog.readSql(lake.files(name).orElseThrow());
+        String read = StepCatalog.readSql(lake.reads("test").files(name).orElseThrow());
         List<String> rows = new ArrayList<>();
         try (Connection connection = engine.openConnection(); Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("SELECT concat_ws('|', " + columns + ") AS line FROM (" + read

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * its size against the size the caller expects (the Delta log's {@code add.size}, or the listing's),
  * records its CRC-32C in a sidecar file ({@link FileCheck}) and then renames it into place
  * atomically. Concurrent fetches of one file share one download. A size mismatch fails the fetch;
- * the file is not cached.
+ * the file is not cached. {@link #put} adds a local file the same way (a blob this process just
+ * uploaded from it), so it is not downloaded again.
  *
  * <p><b>Checking on use.</b> Every fetch of a cached file compares a {@code stat} with what was
  * recorded: a changed size means damage; a changed modified time means something wrote to the file,
@@ -337,7 +338,63 @@ public final class DiskCache implements AutoCloseable {
         return download(store, key, expectedSize, file);
     }
 
+    /**
+     * Adds a copy of the local file {@code source} under {@code key}, as if it had been fetched: for a
+     * blob just uploaded from that file, so it need not be downloaded again. The copy is checked and
+     * indexed like a download; it is not pinned. Does nothing when the key is cached already or being
+     * fetched. Runs on the caller's thread.
+     *
+     * @throws CacheException if the file cannot be copied into the cache
+     */
+    public void put(CacheKey key, Path source) {
+        requireNonNull(key, "key is null");
+        requireNonNull(source, "source is null");
+        Path file = pathOf(key);
+        long size;
+        try {
+            size = Files.size(source);
+        } catch (IOException e) {
+            throw new CacheException(ErrorKind.INTERNAL, "cannot read " + source + " to cache it: " + e.getMessage(), e);
+        }
+        CompletableFuture<Path> result = new CompletableFuture<>();
+        synchronized (this) {
+            if (executor == null) {
+                throw new IllegalStateException("cache not started (or closed)");
+            }
+            if (entries.containsKey(file) || inFlight.containsKey(file)) {
+                return;
+            }
+            inFlight.put(file, result); // a fetch of the same key meanwhile waits for this copy
+        }
+        try {
+            Path ready = install(key, size, file, false, temporary -> {
+                Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
+                return Files.size(temporary);
+            });
+            finish(file);
+            result.complete(ready);
+        } catch (RuntimeException e) {
+            finish(file);
+            result.completeExceptionally(e);
+            throw e;
+        }
+    }
+
     private Path download(BlobStore store, CacheKey key, long expectedSize, Path file) {
+        return install(key, expectedSize, file, true, temporary -> store.download(key.blobName(), temporary));
+    }
+
+    /** Writes a file's content to a temporary path; returns the number of bytes written. */
+    @FunctionalInterface
+    private interface Content {
+        long writeTo(Path temporary) throws IOException;
+    }
+
+    /**
+     * Writes {@code content} to a temporary name beside {@code file}, checks it, moves it into place
+     * and indexes it; {@code download} says whether it counts as a download in the statistics.
+     */
+    private Path install(CacheKey key, long expectedSize, Path file, boolean download, Content content) {
         synchronized (this) {
             makeRoom(expectedSize);
             reservedBytes += expectedSize;
@@ -345,7 +402,7 @@ public final class DiskCache implements AutoCloseable {
         Path temporary = file.resolveSibling(TEMPORARY_PREFIX + UUID.randomUUID());
         try {
             Files.createDirectories(file.getParent());
-            long written = store.download(key.blobName(), temporary);
+            long written = content.writeTo(temporary);
             long onDisk = Files.size(temporary);
             if (written != expectedSize || onDisk != expectedSize) {
                 throw new CacheException(ErrorKind.INTERNAL, "blob " + key.blobName() + " has " + onDisk
@@ -364,8 +421,10 @@ public final class DiskCache implements AutoCloseable {
             synchronized (this) {
                 entries.put(file, new Entry(check, true, clock.instant()));
                 totalBytes += expectedSize;
-                downloads++;
-                downloadedBytes += expectedSize;
+                if (download) {
+                    downloads++;
+                    downloadedBytes += expectedSize;
+                }
             }
             return file;
         } catch (BlobStoreException e) {

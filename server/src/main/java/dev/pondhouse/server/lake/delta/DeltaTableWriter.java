@@ -67,6 +67,7 @@ public final class DeltaTableWriter {
     private final DataFileStager stager;
     private final OptimisticCommitter committer;
     private final CheckpointWriter checkpointWriter;
+    private final CommittedFiles committedFiles;
 
     /**
      * @param store where the table lives
@@ -79,6 +80,16 @@ public final class DeltaTableWriter {
      */
     public DeltaTableWriter(BlobStore store, String tableRoot, CommitFileFormat format, CheckpointReader checkpointReader,
             Path workDirectory, Clock clock, DeltaWriterSettings settings) {
+        this(store, tableRoot, format, checkpointReader, workDirectory, clock, settings, CommittedFiles.NONE);
+    }
+
+    /**
+     * A writer that tells {@code committedFiles} about the data files of each commit, with their
+     * staged local copies (see {@link CommittedFiles}); the other parameters as above.
+     */
+    public DeltaTableWriter(BlobStore store, String tableRoot, CommitFileFormat format, CheckpointReader checkpointReader,
+            Path workDirectory, Clock clock, DeltaWriterSettings settings, CommittedFiles committedFiles) {
+        this.committedFiles = requireNonNull(committedFiles, "committedFiles is null");
         this.store = requireNonNull(store, "store is null");
         this.tableRoot = requireNonNull(tableRoot, "tableRoot is null");
         this.deltaLog = new DeltaLog(store, tableRoot, format, checkpointReader);
@@ -177,7 +188,8 @@ public final class DeltaTableWriter {
                 .collect(Collectors.toMap(AddFile::path, file -> file))).orElse(Map.of());
         footprint.removedFiles().stream().sorted().forEach(path ->
                 actions.add(RemoveFile.of(currentFiles.get(path), now, dataChange)));
-        actions.addAll(upload(staged, partitionColumns, dataChange));
+        List<AddFile> added = upload(staged, partitionColumns, dataChange);
+        actions.addAll(added);
 
         long readVersion = current.map(Snapshot::version).orElse(-1L);
         OptimisticCommitter.Outcome outcome = committer.commit(readVersion, footprint, actions,
@@ -187,6 +199,7 @@ public final class DeltaTableWriter {
                     tableRoot, request.transactions(), outcome.version());
             return new WriteResult(WriteResult.Outcome.ALREADY_APPLIED, outcome.version(), 0, 0, outcome.attempts());
         }
+        tellCommitted(staged, added, outcome.version());
         writeCheckpointIfDue(outcome.version());
         return new WriteResult(WriteResult.Outcome.COMMITTED, outcome.version(), staged.files().size(), staged.rows(),
                 outcome.attempts());
@@ -253,6 +266,19 @@ public final class DeltaTableWriter {
                     Optional.of(file.stats()), Map.of()));
         }
         return adds;
+    }
+
+    /** Tells {@link #committedFiles} about each committed file (staged and added in the same order); best effort. */
+    private void tellCommitted(StagedData staged, List<AddFile> added, long version) {
+        for (int index = 0; index < added.size(); index++) {
+            String blobName = tableRoot + added.get(index).path();
+            try {
+                committedFiles.committed(blobName, staged.files().get(index).localFile());
+            } catch (RuntimeException e) {
+                log.warn("{}: committed version {}, but its file {} could not be kept locally; it will be downloaded"
+                        + " when needed", tableRoot, version, blobName, e);
+            }
+        }
     }
 
     private void writeCheckpointIfDue(long version) {
