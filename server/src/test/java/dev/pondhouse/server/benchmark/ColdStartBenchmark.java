@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -87,7 +86,7 @@ public final class ColdStartBenchmark {
             BlobStore store = AzureBlobStore.fromConfig(new AzureBlobStoreConfig(container, Optional.empty(),
                     new AzureBlobStoreConfig.Authentication.ConnectionString(azurite.connectionString()),
                     AzureBlobStoreConfig.Retry.DEFAULT));
-            long uploaded = upload(lake, store, threads);
+            long uploaded = BenchmarkFiles.upload(lake, store, "", threads);
             System.out.printf(Locale.ROOT, "uploaded %.1f MB to Azurite%n", uploaded / 1e6);
             BlobContainerClient sdk = new BlobContainerClientBuilder()
                     .connectionString(azurite.connectionString())
@@ -107,7 +106,7 @@ public final class ColdStartBenchmark {
                 } else {
                     sdkDownload(sdk, lake, target, threads, side.equals("tuned-sdk"));
                 }
-                deleteRecursively(target);
+                BenchmarkFiles.deleteRecursively(target);
             }
             for (int run = 1; run <= runs; run++) {
                 for (int step = 0; step < sides.size(); step++) {
@@ -132,7 +131,7 @@ public final class ColdStartBenchmark {
                     }
                     System.out.printf(Locale.ROOT, "run %d  %-10s %s, %.1f MB in %d ms = %.1f MB/s%n", run, side, what,
                             size / 1e6, elapsed / 1_000_000, size / 1e6 / (elapsed / 1e9));
-                    deleteRecursively(target);
+                    BenchmarkFiles.deleteRecursively(target);
                 }
             }
             double cacheRate = bytes / 1e6 / (bestCache / 1e9);
@@ -147,7 +146,7 @@ public final class ColdStartBenchmark {
                     tunedRate, cacheRate / tunedRate);
             System.out.println("  (target: ratio >= 0.80x)");
         } finally {
-            deleteRecursively(work);
+            BenchmarkFiles.deleteRecursively(work);
         }
     }
 
@@ -208,49 +207,12 @@ public final class ColdStartBenchmark {
         }
     }
 
-    private static long upload(Path lake, BlobStore store, int threads) throws Exception {
-        List<Path> files;
-        try (Stream<Path> paths = Files.walk(lake)) {
-            files = paths.filter(Files::isRegularFile).toList();
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long bytes = 0;
-        try {
-            List<Future<?>> uploads = new ArrayList<>();
-            for (Path file : files) {
-                String name = lake.relativize(file).toString().replace('\\', '/');
-                if (name.startsWith("_") || name.contains("/_generated")) {
-                    continue;
-                }
-                bytes += Files.size(file);
-                uploads.add(pool.submit(() -> store.upload(name, file)));
-            }
-            for (Future<?> upload : uploads) {
-                upload.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return bytes;
-    }
-
     private static long folderSize(Path folder) throws IOException {
         try (Stream<Path> paths = Files.walk(folder)) {
             return paths.filter(Files::isRegularFile)
                     .filter(path -> !path.getFileName().toString().startsWith(".pondhouse-"))
                     .mapToLong(path -> path.toFile().length())
                     .sum();
-        }
-    }
-
-    private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }
