@@ -2,8 +2,8 @@ package dev.pondhouse.server;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.config.ServerConfig.AzureSection;
-import dev.pondhouse.server.config.ServerConfig.LakeSection;
+import dev.pondhouse.server.config.AzureSection;
+import dev.pondhouse.server.config.LakeSection;
 import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.blob.AzureBlobStore;
 import dev.pondhouse.server.lake.blob.BlobStore;

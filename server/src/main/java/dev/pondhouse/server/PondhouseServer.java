@@ -15,12 +15,14 @@ import dev.pondhouse.server.admin.Readiness;
 import dev.pondhouse.server.admin.RoleAdminAuthorization;
 import dev.pondhouse.server.admin.TableInspector;
 import dev.pondhouse.server.audit.JsonLinesAuditLog;
+import dev.pondhouse.server.config.AzureSection;
+import dev.pondhouse.server.config.CacheSection;
 import dev.pondhouse.server.config.ConfigException;
-import dev.pondhouse.server.config.ServerConfig.AzureSection;
-import dev.pondhouse.server.config.ServerConfig.CacheSection;
-import dev.pondhouse.server.config.ServerConfig.LakeSection;
-import dev.pondhouse.server.config.ServerConfig.SourceSection;
+import dev.pondhouse.server.config.JobsSection;
+import dev.pondhouse.server.config.LakeSection;
+import dev.pondhouse.server.config.Schedule;
 import dev.pondhouse.server.config.ServerConfig;
+import dev.pondhouse.server.config.SourceSection;
 import dev.pondhouse.server.engine.DuckDbInterrupts;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.engine.QueryEngine;
@@ -376,10 +378,10 @@ public final class PondhouseServer implements AutoCloseable {
     }
 
     /** The configured schedules, checked against the registered jobs. */
-    private static List<JobScheduler.ScheduledJob> schedules(ServerConfig.JobsSection settings, JobRegistry registry) {
+    private static List<JobScheduler.ScheduledJob> schedules(JobsSection settings, JobRegistry registry) {
         List<JobScheduler.ScheduledJob> schedules = new ArrayList<>();
         for (int index = 0; index < settings.schedules().size(); index++) {
-            ServerConfig.Schedule schedule = settings.schedules().get(index);
+            Schedule schedule = settings.schedules().get(index);
             String key = "jobs.schedules[" + index + "]";
             JobDefinition definition = registry.definition(schedule.job()).orElseThrow(() -> new ConfigException(key
                     + ".job: unknown job '" + schedule.job() + "'; known jobs: "

@@ -10,8 +10,10 @@ import dev.pondhouse.security.UserAuthenticator;
 import dev.pondhouse.security.UserDatabaseException;
 import dev.pondhouse.security.UsersFileWatcher;
 import dev.pondhouse.server.PondhouseServer;
+import dev.pondhouse.server.config.AuthSection;
 import dev.pondhouse.server.config.ConfigException;
 import dev.pondhouse.server.config.ConfigLoader;
+import dev.pondhouse.server.config.JwtSection;
 import dev.pondhouse.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -71,7 +73,7 @@ public final class ServeCommand implements Callable<Integer> {
      *
      * @throws ConfigException if neither is set, or the database password file cannot be read
      */
-    private static Users passwordUsers(ServerConfig.AuthSection auth) {
+    private static Users passwordUsers(AuthSection auth) {
         if (auth.usersFile().isPresent()) {
             Path usersFile = auth.usersFile().get();
             ShiroUserAuthenticator authenticator = ShiroUserAuthenticator.fromIniFile(usersFile);
@@ -99,7 +101,7 @@ public final class ServeCommand implements Callable<Integer> {
      *
      * @throws ConfigException if the JWKS file is missing or wrong
      */
-    private static UserAuthenticator withJwt(UserAuthenticator users, ServerConfig.JwtSection jwt) {
+    private static UserAuthenticator withJwt(UserAuthenticator users, JwtSection jwt) {
         if (!jwt.configured()) {
             return users;
         }

@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
  *
  * <p>Nested sections ({@code lake.azure}, {@code auth.users-jdbc}, {@code auth.jwt}) are keys of three parts:
  * {@code --set lake.azure.container=lake}, {@code PONDHOUSE_LAKE_AZURE_CONTAINER}. Secrets
- * ({@link ServerConfig.AzureSection#SECRET_KEYS}, {@link ServerConfig.UsersJdbcSection#SECRET_KEYS})
+ * ({@link AzureSection#SECRET_KEYS}, {@link UsersJdbcSection#SECRET_KEYS})
  * are read only from the environment; in the file or in {@code --set} (visible in process
  * listings) they are refused, and their {@code *-file} keys are the alternative.
  */
@@ -54,8 +54,8 @@ public final class ConfigLoader {
             "auth", List.of("users-jdbc", "jwt"));
     /** Secret keys by the section that holds them: read only from the environment. */
     private static final Map<List<String>, Set<String>> SECRETS = Map.of(
-            List.of("lake", "azure"), ServerConfig.AzureSection.SECRET_KEYS,
-            List.of("auth", "users-jdbc"), ServerConfig.UsersJdbcSection.SECRET_KEYS);
+            List.of("lake", "azure"), AzureSection.SECRET_KEYS,
+            List.of("auth", "users-jdbc"), UsersJdbcSection.SECRET_KEYS);
 
     private final ObjectMapper yaml;
 

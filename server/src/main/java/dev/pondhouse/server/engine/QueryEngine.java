@@ -2,8 +2,8 @@ package dev.pondhouse.server.engine;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.config.ServerConfig.EngineSection;
-import dev.pondhouse.server.config.ServerConfig.LakeSection;
+import dev.pondhouse.server.config.EngineSection;
+import dev.pondhouse.server.config.LakeSection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

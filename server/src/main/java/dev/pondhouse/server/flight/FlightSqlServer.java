@@ -2,7 +2,7 @@ package dev.pondhouse.server.flight;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.config.ServerConfig.FlightSection;
+import dev.pondhouse.server.config.FlightSection;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;

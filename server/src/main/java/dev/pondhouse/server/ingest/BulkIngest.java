@@ -2,13 +2,13 @@ package dev.pondhouse.server.ingest;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.config.ServerConfig.IngestSection;
+import dev.pondhouse.server.config.IngestSection;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
-import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.lake.DeltaLake;
+import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.lake.delta.DeltaTableWriter;
 import dev.pondhouse.server.lake.delta.DeltaWriteException;
 import dev.pondhouse.server.lake.delta.TableData;

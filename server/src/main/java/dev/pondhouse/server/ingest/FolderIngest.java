@@ -2,16 +2,16 @@ package dev.pondhouse.server.ingest;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.config.ServerConfig.IngestSection;
+import dev.pondhouse.server.config.IngestSection;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.engine.SqlIdentifiers;
-import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.lake.DeltaLake;
+import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.lake.delta.DeltaWriteException;
 import dev.pondhouse.server.lake.delta.Snapshot;
 import dev.pondhouse.server.lake.delta.TableData;
-import dev.pondhouse.server.lake.delta.WriteRequest.AppTransaction;
 import dev.pondhouse.server.lake.delta.WriteRequest;
+import dev.pondhouse.server.lake.delta.WriteRequest.AppTransaction;
 import dev.pondhouse.server.lake.delta.WriteResult;
 import dev.pondhouse.server.pipeline.JobProgress;
 import java.io.IOException;

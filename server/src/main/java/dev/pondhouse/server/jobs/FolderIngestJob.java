@@ -2,7 +2,7 @@ package dev.pondhouse.server.jobs;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.config.ServerConfig.IngestSection;
+import dev.pondhouse.server.config.IngestSection;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.ingest.FolderIngest;
 import dev.pondhouse.server.lake.LakeTableName;

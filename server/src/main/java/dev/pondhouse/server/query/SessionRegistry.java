@@ -2,7 +2,7 @@ package dev.pondhouse.server.query;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.config.ServerConfig.SessionSection;
+import dev.pondhouse.server.config.SessionSection;
 import dev.pondhouse.server.engine.QueryEngine;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;

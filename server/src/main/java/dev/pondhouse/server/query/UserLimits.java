@@ -3,8 +3,8 @@ package dev.pondhouse.server.query;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.config.ByteSize;
-import dev.pondhouse.server.config.ServerConfig.QuerySection;
-import dev.pondhouse.server.config.ServerConfig.RoleLimits;
+import dev.pondhouse.server.config.QuerySection;
+import dev.pondhouse.server.config.RoleLimits;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

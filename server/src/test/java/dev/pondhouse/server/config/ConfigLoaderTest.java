@@ -230,8 +230,8 @@ class ConfigLoaderTest {
         assertThat(config.lake().azure().container()).hasValue("lake");
         assertThat(config.lake().azure().prefix()).isEqualTo("tables/");
         assertThat(config.lake().azure().authenticationName()).isEqualTo("account key");
-        assertThat(config.lake().sources()).extracting(ServerConfig.SourceSection::name, ServerConfig.SourceSection::store,
-                ServerConfig.SourceSection::format).containsExactly(
+        assertThat(config.lake().sources()).extracting(SourceSection::name, SourceSection::store,
+                SourceSection::format).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("sales.raw_orders", "azure", "csv"),
                 org.assertj.core.groups.Tuple.tuple("sales.prices", "local", "parquet"),
                 org.assertj.core.groups.Tuple.tuple("sales.other", "azure", "parquet"));
@@ -333,7 +333,7 @@ class ConfigLoaderTest {
                     cache-time: 10s
                 """), Map.of("PONDHOUSE_AUTH_USERS_JDBC_PASSWORD_FILE", passwordFile.toString()), Map.of());
 
-        ServerConfig.UsersJdbcSection jdbc = config.auth().usersJdbc();
+        UsersJdbcSection jdbc = config.auth().usersJdbc();
         assertThat(jdbc.configured()).isTrue();
         assertThat(jdbc.cacheTime()).isEqualTo(Duration.ofSeconds(10));
         assertThat(jdbc.passwordQuery()).isEqualTo("SELECT password_hash FROM users WHERE name = ?");

@@ -66,7 +66,7 @@ class JobsAndAdminConfigTest {
         assertThat(config.jobs().workers()).isEqualTo(4);
         assertThat(config.jobs().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(config.jobs().schedules()).hasSize(2);
-        ServerConfig.Schedule compact = config.jobs().schedules().get(1);
+        Schedule compact = config.jobs().schedules().get(1);
         assertThat(compact.job()).isEqualTo("compact");
         assertThat(compact.tableName()).contains(LakeTableName.parse("tpch.orders"));
         assertThat(compact.params()).containsEntry("target-file-size", "128MB").containsEntry("dry-run", true);

@@ -3,8 +3,8 @@ package dev.pondhouse.server.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pondhouse.server.config.ServerConfig.EngineSection;
-import dev.pondhouse.server.config.ServerConfig.LakeSection;
+import dev.pondhouse.server.config.EngineSection;
+import dev.pondhouse.server.config.LakeSection;
 import dev.pondhouse.server.lake.FolderLakeCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import dev.pondhouse.server.config.ServerConfig.EngineSection;
-import dev.pondhouse.server.config.ServerConfig.LakeSection;
+import dev.pondhouse.server.config.EngineSection;
+import dev.pondhouse.server.config.LakeSection;
 import dev.pondhouse.server.engine.QueryEngine;
 import dev.pondhouse.server.engine.ViewPublisher;
 import dev.pondhouse.server.lake.blob.AzureBlobStore;

@@ -3,8 +3,8 @@ package dev.pondhouse.server.lake;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pondhouse.server.config.ServerConfig.EngineSection;
-import dev.pondhouse.server.config.ServerConfig.LakeSection;
+import dev.pondhouse.server.config.EngineSection;
+import dev.pondhouse.server.config.LakeSection;
 import dev.pondhouse.server.engine.QueryEngine;
 import dev.pondhouse.server.engine.ViewPublisher;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;

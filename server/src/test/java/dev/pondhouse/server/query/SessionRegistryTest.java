@@ -3,9 +3,9 @@ package dev.pondhouse.server.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pondhouse.server.config.ServerConfig.EngineSection;
-import dev.pondhouse.server.config.ServerConfig.LakeSection;
-import dev.pondhouse.server.config.ServerConfig.SessionSection;
+import dev.pondhouse.server.config.EngineSection;
+import dev.pondhouse.server.config.LakeSection;
+import dev.pondhouse.server.config.SessionSection;
 import dev.pondhouse.server.engine.QueryEngine;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
