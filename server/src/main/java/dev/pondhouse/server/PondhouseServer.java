@@ -15,14 +15,9 @@ import dev.pondhouse.server.admin.Readiness;
 import dev.pondhouse.server.admin.RoleAdminAuthorization;
 import dev.pondhouse.server.admin.TableInspector;
 import dev.pondhouse.server.audit.JsonLinesAuditLog;
-import dev.pondhouse.server.config.AzureSection;
 import dev.pondhouse.server.config.CacheSection;
-import dev.pondhouse.server.config.ConfigException;
-import dev.pondhouse.server.config.JobsSection;
 import dev.pondhouse.server.config.LakeSection;
-import dev.pondhouse.server.config.Schedule;
 import dev.pondhouse.server.config.ServerConfig;
-import dev.pondhouse.server.config.SourceSection;
 import dev.pondhouse.server.engine.DuckDbInterrupts;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.engine.QueryEngine;
@@ -35,6 +30,7 @@ import dev.pondhouse.server.flight.PondhouseFlightSqlProducer;
 import dev.pondhouse.server.ingest.BulkIngest;
 import dev.pondhouse.server.ingest.FolderIngest;
 import dev.pondhouse.server.jobs.BlobLeaseTableLock;
+import dev.pondhouse.server.jobs.ConfiguredSchedules;
 import dev.pondhouse.server.jobs.FolderIngestJob;
 import dev.pondhouse.server.jobs.InProcessTableLock;
 import dev.pondhouse.server.jobs.JobDefinition;
@@ -47,18 +43,9 @@ import dev.pondhouse.server.jobs.RefreshJob;
 import dev.pondhouse.server.jobs.ReloadRulesJob;
 import dev.pondhouse.server.jobs.StackedTableLock;
 import dev.pondhouse.server.jobs.TableMaintenanceJobs;
-import dev.pondhouse.server.lake.BlobDeltaLakeCatalog;
 import dev.pondhouse.server.lake.DeltaLake;
-import dev.pondhouse.server.lake.DeltaLakeCatalog;
-import dev.pondhouse.server.lake.ExternalSourceCatalog;
-import dev.pondhouse.server.lake.FolderLakeCatalog;
-import dev.pondhouse.server.lake.LakeCatalog;
-import dev.pondhouse.server.lake.LakeTable;
 import dev.pondhouse.server.lake.LakeTableName;
-import dev.pondhouse.server.lake.UnionLakeCatalog;
-import dev.pondhouse.server.lake.blob.AzureBlobStore;
 import dev.pondhouse.server.lake.blob.BlobStore;
-import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import dev.pondhouse.server.lake.cache.DiskCache;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
 import dev.pondhouse.server.lake.delta.DuckDbCheckpointReader;
@@ -76,7 +63,6 @@ import dev.pondhouse.server.query.guard.StatementGuard;
 import dev.pondhouse.server.query.metadata.DuckDbArrowTypes;
 import dev.pondhouse.server.query.metadata.ServerFeatures;
 import dev.pondhouse.server.query.metadata.ServerSqlInfo;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,12 +136,12 @@ public final class PondhouseServer implements AutoCloseable {
                     .orElse(Path.of(System.getProperty("java.io.tmpdir"), "pondhouse-spill-" + ProcessHandle.current().pid()));
             if (config.engine().spillDirectory().isEmpty()) {
                 // The default spill folder is this process's own: removed at stop, after the engine.
-                started.push(() -> deleteRecursively(spill));
+                started.push(() -> FileTrees.deleteRecursively(spill));
             }
             DuckDbInterrupts.check();
             LakeSection lakeConfig = config.lake();
             Optional<DiskCache> cache = Optional.empty();
-            if (JobLakes.needsCache(lakeConfig) || !lakeConfig.sources().isEmpty()) {
+            if (ConfiguredLake.needsCache(lakeConfig) || !lakeConfig.sources().isEmpty()) {
                 CacheSection cacheConfig = config.cache();
                 DiskCache diskCache = new DiskCache(cacheConfig.directory(), cacheConfig.maxSizeBytes(),
                         cacheConfig.downloadThreads(), cacheConfig.gracePeriod(), Clock.systemUTC());
@@ -177,8 +163,8 @@ public final class PondhouseServer implements AutoCloseable {
             auditLog.start();
             started.push(auditLog);
 
-            BlobStore lakeStore = JobLakes.store(lakeConfig);
-            ViewPublisher views = new ViewPublisher(engine, lakeCatalog(lakeConfig, lakeStore, cache, spill));
+            BlobStore lakeStore = ConfiguredLake.store(lakeConfig);
+            ViewPublisher views = new ViewPublisher(engine, ConfiguredLake.servingCatalog(lakeConfig, lakeStore, cache, spill));
             views.refresh();
             readiness.lakeRefreshed();
 
@@ -200,7 +186,7 @@ public final class PondhouseServer implements AutoCloseable {
                     jobWork.resolve("spill"));
             jobEngine.start();
             started.push(jobEngine);
-            DeltaLake jobLake = JobLakes.deltaLake(lakeConfig, lakeStore, cache, jobWork);
+            DeltaLake jobLake = ConfiguredLake.deltaLake(lakeConfig, lakeStore, cache, jobWork);
             log.info("jobs write to {}, staging in {}", jobLake, jobWork);
             BulkIngest ingest = new BulkIngest(jobEngine, jobLake, config.ingest(),
                     (user, table) -> access.mayWrite(user, table.schema(), table.table()),
@@ -220,7 +206,7 @@ public final class PondhouseServer implements AutoCloseable {
             Consumer<LakeTableName> committed = table -> runQuietly("lake refresh after a commit to " + table, views::refresh);
             TableMaintenanceJobs.definitions(jobLake, jobEngine, committed, Clock.systemUTC()).forEach(registry::register);
             if (config.pipelines().directory().isPresent()) {
-                Optional<SourceContainers> containers = JobLakes.sourceContainers(lakeConfig, cache);
+                Optional<SourceContainers> containers = ConfiguredLake.sourceContainers(lakeConfig, cache);
                 registry.register(PipelineJob.definition(new PipelineDirectory(config.pipelines().directory().get(), jobEngine,
                         containers.isPresent()), new PipelineRunner(jobEngine, jobLake, containers, committed),
                         Clock.systemUTC()));
@@ -255,7 +241,7 @@ public final class PondhouseServer implements AutoCloseable {
             flight.start();
             started.push(flight);
 
-            scheduler = new JobScheduler(schedules(config.jobs(), registry), jobs::submit, Clock.systemUTC());
+            scheduler = new JobScheduler(ConfiguredSchedules.of(config.jobs(), registry), jobs::submit, Clock.systemUTC());
             scheduler.start();
             started.push(scheduler);
             if (config.admin().enabled()) {
@@ -285,39 +271,6 @@ public final class PondhouseServer implements AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    /**
-     * The lake's catalogs: a local lake folder served in place (Delta tables and plain Parquet
-     * folders), or the Delta tables of an Azure container served from the cache; then the external
-     * sources, from the cache.
-     */
-    private static LakeCatalog lakeCatalog(LakeSection lake, BlobStore lakeStore, Optional<DiskCache> cache, Path spill)
-            throws IOException {
-        CommitFileFormat format = new CommitFileFormat();
-        List<LakeCatalog> catalogs = new ArrayList<>();
-        if (lake.inAzure()) {
-            AzureSection azure = lake.azure();
-            String container = azure.container().orElseThrow();
-            catalogs.add(new BlobDeltaLakeCatalog(lakeStore, azure.prefix(), cache.orElseThrow(), DeltaLake.CACHE_NAMESPACE,
-                    format, new DuckDbCheckpointReader(lakeStore, spill.resolve("checkpoints"), format)));
-            log.info("lake: Delta tables in Azure container {} under '{}' at {}, signing in with {}; cached in {}",
-                    container, azure.prefix(), azure.blobEndpoint().orElse("the connection string's endpoint"),
-                    azure.authenticationName(), cache.orElseThrow().directory());
-        } else {
-            catalogs.add(new DeltaLakeCatalog(lake.root(), format, spill.resolve("checkpoints")));
-            catalogs.add(new FolderLakeCatalog(lake.root()));
-        }
-        for (SourceSection source : lake.sources()) {
-            BlobStore store = source.azure()
-                    ? AzureBlobStore.fromConfig(lake.azure().storeConfig(source.container()
-                            .or(() -> lake.azure().container()).orElseThrow()))
-                    : new LocalBlobStore(source.path().orElseThrow());
-            LakeTable.Format sourceFormat = source.format().equals(SourceSection.CSV) ? LakeTable.Format.CSV : LakeTable.Format.PARQUET;
-            catalogs.add(new ExternalSourceCatalog(source.schema(), source.table(), store, source.prefix(), sourceFormat,
-                    cache.orElseThrow()));
-        }
-        return new UnionLakeCatalog(catalogs);
     }
 
     /** Runs the lake refresh after {@code delay}, then again after the delay the back-off gives. */
@@ -353,17 +306,6 @@ public final class PondhouseServer implements AutoCloseable {
         return version == null ? "unknown" : version;
     }
 
-    private static void deleteRecursively(Path folder) throws java.io.IOException {
-        if (!java.nio.file.Files.exists(folder)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(folder)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(path);
-            }
-        }
-    }
-
     /** The Flight port actually bound. */
     public int port() {
         return flight.port();
@@ -375,30 +317,6 @@ public final class PondhouseServer implements AutoCloseable {
             throw new IllegalStateException("the admin endpoint is not running (admin.enabled is false, or not started)");
         }
         return admin.port();
-    }
-
-    /** The configured schedules, checked against the registered jobs. */
-    private static List<JobScheduler.ScheduledJob> schedules(JobsSection settings, JobRegistry registry) {
-        List<JobScheduler.ScheduledJob> schedules = new ArrayList<>();
-        for (int index = 0; index < settings.schedules().size(); index++) {
-            Schedule schedule = settings.schedules().get(index);
-            String key = "jobs.schedules[" + index + "]";
-            JobDefinition definition = registry.definition(schedule.job()).orElseThrow(() -> new ConfigException(key
-                    + ".job: unknown job '" + schedule.job() + "'; known jobs: "
-                    + String.join(", ", registry.definitions().stream().map(JobDefinition::name).toList())));
-            boolean takesTable = definition.table() != JobDefinition.TableArgument.NONE;
-            boolean needsTable = definition.table() == JobDefinition.TableArgument.EXISTING
-                    || definition.table() == JobDefinition.TableArgument.ANY_NAME;
-            if (schedule.table().isPresent() && !takesTable) {
-                throw new ConfigException(key + ".table: job " + schedule.job() + " takes no table");
-            }
-            if (schedule.table().isEmpty() && needsTable) {
-                throw new ConfigException(key + ".table is missing: job " + schedule.job() + " needs a table (schema.table)");
-            }
-            schedules.add(new JobScheduler.ScheduledJob(key, schedule.job(), schedule.tableName(), schedule.params(),
-                    schedule.cronSchedule(settings.zone())));
-        }
-        return schedules;
     }
 
     private static void runQuietly(String what, ThrowingRunnable work) {

@@ -2,7 +2,8 @@ package dev.pondhouse.server.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.JobLakes;
+import dev.pondhouse.server.ConfiguredLake;
+import dev.pondhouse.server.FileTrees;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.blob.BlobStore;
@@ -13,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The lake a command-line job ({@code pipeline run}, {@code ingest-folder}) writes, local or in
@@ -39,7 +38,7 @@ final class CommandLake implements AutoCloseable {
     /** Opens the configured lake, with a cache of its own if it needs one, working in {@code workDirectory}. */
     static CommandLake open(ServerConfig config, Path workDirectory) throws IOException {
         Optional<DiskCache> cache = Optional.empty();
-        if (JobLakes.needsCache(config.lake())) {
+        if (ConfiguredLake.needsCache(config.lake())) {
             Files.createDirectories(workDirectory);
             DiskCache own = new DiskCache(Files.createTempDirectory(workDirectory, "cli-cache-"),
                     config.cache().maxSizeBytes(), config.cache().downloadThreads(), Duration.ZERO, Clock.systemUTC());
@@ -47,9 +46,9 @@ final class CommandLake implements AutoCloseable {
             cache = Optional.of(own);
         }
         try {
-            BlobStore store = JobLakes.store(config.lake());
-            return new CommandLake(JobLakes.deltaLake(config.lake(), store, cache, workDirectory),
-                    JobLakes.sourceContainers(config.lake(), cache), cache);
+            BlobStore store = ConfiguredLake.store(config.lake());
+            return new CommandLake(ConfiguredLake.deltaLake(config.lake(), store, cache, workDirectory),
+                    ConfiguredLake.sourceContainers(config.lake(), cache), cache);
         } catch (IOException | RuntimeException e) {
             cache.ifPresent(present -> closeCache(present, e));
             throw e;
@@ -70,27 +69,17 @@ final class CommandLake implements AutoCloseable {
     public void close() throws IOException {
         if (cache.isPresent()) {
             cache.get().close();
-            deleteRecursively(cache.get().directory());
+            FileTrees.deleteRecursively(cache.get().directory());
         }
     }
 
     private static void closeCache(DiskCache cache, Exception failure) {
         try {
             cache.close();
-            deleteRecursively(cache.directory());
+            FileTrees.deleteRecursively(cache.directory());
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         }
     }
 
-    private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

@@ -7,14 +7,12 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pondhouse.server.FileTrees;
 import dev.pondhouse.server.demo.TpchGeneration.GeneratedTable;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -87,7 +85,7 @@ final class TpchLakeFolder {
         }
         for (Path folder : stale) {
             log.info("Deleting staging folder {} left by an interrupted TPC-H generation", folder);
-            deleteRecursively(folder);
+            FileTrees.deleteRecursively(folder);
         }
         return Files.createDirectory(root.resolve(STAGING_PREFIX + generationId));
     }
@@ -116,7 +114,7 @@ final class TpchLakeFolder {
      */
     void deleteStaging(Path staging, Optional<Throwable> failure) throws IOException {
         try {
-            deleteRecursively(staging);
+            FileTrees.deleteRecursively(staging);
         } catch (IOException e) {
             if (failure.isPresent()) {
                 failure.get().addSuppressed(e);
@@ -126,25 +124,4 @@ final class TpchLakeFolder {
         }
     }
 
-    private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder, NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.delete(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }

@@ -2,7 +2,7 @@ package dev.pondhouse.server.benchmark;
 
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import dev.pondhouse.server.JobLakes;
+import dev.pondhouse.server.ConfiguredLake;
 import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.demo.GenerationProgress;
@@ -179,7 +179,7 @@ public final class TpchPipelineBenchmark {
             settings.put("pipelines.work-directory", folder.resolve("azurite-work").toString());
             ServerConfig config = new ConfigLoader().load(Optional.empty(),
                     Map.of("PONDHOUSE_LAKE_AZURE_CONNECTION_STRING", azurite.connectionString()), settings);
-            BlobStore lakeStore = JobLakes.store(config.lake());
+            BlobStore lakeStore = ConfiguredLake.store(config.lake());
             BlobStore rawStore = AzureBlobStore.fromConfig(config.lake().azure().storeConfig("raw"));
 
             long uploadStart = System.nanoTime();
@@ -191,8 +191,8 @@ public final class TpchPipelineBenchmark {
                     Duration.ZERO, Clock.systemUTC())) {
                 cache.start();
                 Path work = config.pipelines().workDirectoryFor(config.lake(), config.cache());
-                DeltaLake lake = JobLakes.deltaLake(config.lake(), lakeStore, Optional.of(cache), work);
-                Optional<SourceContainers> containers = JobLakes.sourceContainers(config.lake(), Optional.of(cache));
+                DeltaLake lake = ConfiguredLake.deltaLake(config.lake(), lakeStore, Optional.of(cache), work);
+                Optional<SourceContainers> containers = ConfiguredLake.sourceContainers(config.lake(), Optional.of(cache));
                 PipelineDefinition pipeline = new PipelineDirectory(pipelines, engine, true)
                         .load(TpchPipelineDemo.PIPELINE_NAME);
                 PipelineRunner runner = new PipelineRunner(engine, lake, containers, table -> {});
