@@ -45,11 +45,16 @@ final class DataFileStager {
         this.stagingDirectory = requireNonNull(stagingDirectory, "stagingDirectory is null");
     }
 
-    /** One staged file, ready to upload. */
-    record StagedDataFile(Path localFile, Map<String, Optional<String>> partitionValues, long size, long rows, String stats) {
+    /**
+     * One staged file, ready to upload, or already in the table's folder at {@code tablePath}
+     * ({@link TableData.StagedFile#tablePath()}).
+     */
+    record StagedDataFile(Path localFile, Map<String, Optional<String>> partitionValues, Optional<String> tablePath,
+            long size, long rows, String stats) {
         StagedDataFile {
             requireNonNull(localFile, "localFile is null");
             partitionValues = Map.copyOf(partitionValues);
+            requireNonNull(tablePath, "tablePath is null");
             requireNonNull(stats, "stats is null");
         }
     }
@@ -126,7 +131,8 @@ final class DataFileStager {
                         partitionValues.put(column, PartitionPaths.normalize(Optional.ofNullable(value).map(Object::toString)));
                     }
                 }
-                files.add(new StagedDataFile(Path.of(result.getString("filename")), partitionValues, 0, 0, ""));
+                files.add(new StagedDataFile(Path.of(result.getString("filename")), partitionValues, Optional.empty(), 0, 0,
+                        ""));
             }
         }
         return new StagedData(columns, withStatistics(duckdb, files, dataColumns), Optional.of(folder));
@@ -166,7 +172,8 @@ final class DataFileStager {
                         + " partition columns " + file.partitionValues().keySet() + " but the table is partitioned by "
                         + partitionColumns);
             }
-            files.add(new StagedDataFile(file.file(), PartitionPaths.normalize(file.partitionValues()), 0, 0, ""));
+            files.add(new StagedDataFile(file.file(), PartitionPaths.normalize(file.partitionValues()), file.tablePath(), 0,
+                    0, ""));
         }
         return new StagedData(columns, withStatistics(duckdb, files, dataColumns), Optional.empty());
     }
@@ -243,8 +250,8 @@ final class DataFileStager {
         List<StagedDataFile> complete = new ArrayList<>();
         for (StagedDataFile file : files) {
             String stats = FileStatistics.of(duckdb, file.localFile(), dataColumns);
-            complete.add(new StagedDataFile(file.localFile(), file.partitionValues(), Files.size(file.localFile()),
-                    numRecords(stats), stats));
+            complete.add(new StagedDataFile(file.localFile(), file.partitionValues(), file.tablePath(),
+                    Files.size(file.localFile()), numRecords(stats), stats));
         }
         return complete;
     }

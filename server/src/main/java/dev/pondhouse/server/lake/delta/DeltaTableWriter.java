@@ -2,6 +2,7 @@ package dev.pondhouse.server.lake.delta;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pondhouse.server.lake.blob.BlobEntry;
 import dev.pondhouse.server.lake.blob.BlobName;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.BlobStoreException;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Writes one Delta table: create, append, overwrite, replace partitions, rewrite (compaction), merge
  * (copy-on-write of an upsert), each as exactly one atomic commit. A write stages the new rows as Parquet ({@link DataFileStager}),
  * uploads each file under a unique name {@code [<col>=<value>/...]part-<uuid>.parquet}
- * ({@link PartitionPaths}), and then commits {@code add} actions (with partition values, size and
+ * ({@link PartitionPaths}) — or takes a file the caller already wrote into the table's folder where it
+ * is ({@link TableData.StagedFile#tablePath()}) — and then commits {@code add} actions (with partition values, size and
  * exact statistics), the {@code remove} actions of what it replaces, and optionally a {@code txn},
  * with optimistic concurrency ({@link OptimisticCommitter}, {@link ConflictChecker}). Readers see
  * the table before or after the commit, never in between.
@@ -188,7 +190,7 @@ public final class DeltaTableWriter {
                 .collect(Collectors.toMap(AddFile::path, file -> file))).orElse(Map.of());
         footprint.removedFiles().stream().sorted().forEach(path ->
                 actions.add(RemoveFile.of(currentFiles.get(path), now, dataChange)));
-        List<AddFile> added = upload(staged, partitionColumns, dataChange);
+        List<AddFile> added = upload(staged, partitionColumns, dataChange, currentFiles.keySet());
         actions.addAll(added);
 
         long readVersion = current.map(Snapshot::version).orElse(-1L);
@@ -239,26 +241,45 @@ public final class DeltaTableWriter {
     }
 
     /**
-     * Uploads every staged file under a new unique name; the {@code add} actions for them. Their
-     * modification times increase strictly in staging order, so the order of the files of one commit
-     * stays known (compaction keeps rows in the order of their files' modification times).
+     * The path, relative to the table's root, of a new data file with these partition values:
+     * {@code [<column>=<value>/...]part-<uuid>.parquet} ({@link PartitionPaths}), unique.
+     *
+     * @param partitionColumns the table's partition columns, in the table's order
+     * @param partitionValues a value for each of them
      */
-    private List<AddFile> upload(StagedData staged, List<String> partitionColumns, boolean dataChange) {
+    public static String newDataFilePath(List<String> partitionColumns, Map<String, Optional<String>> partitionValues) {
+        return PartitionPaths.folder(partitionColumns, PartitionPaths.normalize(partitionValues)) + "part-"
+                + UUID.randomUUID() + ".parquet";
+    }
+
+    /**
+     * Uploads every staged file under a new unique name, or checks that a file the caller wrote into
+     * the table's folder is there; the {@code add} actions for them. Their modification times
+     * increase strictly in staging order, so the order of the files of one commit stays known
+     * (compaction keeps rows in the order of their files' modification times).
+     */
+    private List<AddFile> upload(StagedData staged, List<String> partitionColumns, boolean dataChange,
+            Set<String> currentPaths) {
         List<AddFile> adds = new ArrayList<>();
         Set<String> names = new HashSet<>();
         long previousModificationTime = Long.MIN_VALUE;
         for (StagedDataFile file : staged.files()) {
-            String path = PartitionPaths.folder(partitionColumns, file.partitionValues()) + "part-" + UUID.randomUUID()
-                    + ".parquet";
+            String path = file.tablePath().orElseGet(() -> newDataFilePath(partitionColumns, file.partitionValues()));
             if (!names.add(path)) {
-                throw new IllegalStateException("two staged files got the name " + path);
+                throw file.tablePath().isPresent()
+                        ? new DeltaWriteException(Reason.INVALID_INPUT, "two staged files are at " + path)
+                        : new IllegalStateException("two staged files got the name " + path);
             }
-            try {
-                store.upload(BlobName.requireValid(tableRoot + path), file.localFile());
-            } catch (BlobStoreException e) {
-                throw new DeltaWriteException(e.blobKind() == BlobStoreException.Kind.INVALID_NAME ? Reason.INVALID_INPUT
-                        : Reason.FAILED, "cannot upload a data file of Delta table " + tableRoot + "; nothing was committed: "
-                        + e.getMessage(), e);
+            if (file.tablePath().isPresent()) {
+                requireInTableFolder(path, file, partitionColumns, currentPaths);
+            } else {
+                try {
+                    store.upload(BlobName.requireValid(tableRoot + path), file.localFile());
+                } catch (BlobStoreException e) {
+                    throw new DeltaWriteException(e.blobKind() == BlobStoreException.Kind.INVALID_NAME
+                            ? Reason.INVALID_INPUT : Reason.FAILED, "cannot upload a data file of Delta table " + tableRoot
+                            + "; nothing was committed: " + e.getMessage(), e);
+                }
             }
             long modificationTime = Math.max(clock.millis(), previousModificationTime + 1);
             previousModificationTime = modificationTime;
@@ -278,6 +299,37 @@ public final class DeltaTableWriter {
                 log.warn("{}: committed version {}, but its file {} could not be kept locally; it will be downloaded"
                         + " when needed", tableRoot, version, blobName, e);
             }
+        }
+    }
+
+    /**
+     * Checks a file the caller wrote into the table's folder: a new file's name in its partition's
+     * folder, not a file of the table yet, and in the store with the staged file's size.
+     */
+    private void requireInTableFolder(String path, StagedDataFile file, List<String> partitionColumns,
+            Set<String> currentPaths) {
+        String folder = PartitionPaths.folder(partitionColumns, file.partitionValues());
+        String name = path.startsWith(folder) ? path.substring(folder.length()) : "";
+        if (!name.startsWith("part-") || !name.endsWith(".parquet") || name.contains("/")) {
+            throw new DeltaWriteException(Reason.INVALID_INPUT, "the staged file at " + path + " in Delta table "
+                    + tableRoot + " is not a new data file's path of its partition (" + folder + "part-<uuid>.parquet)");
+        }
+        if (currentPaths.contains(path)) {
+            throw new DeltaWriteException(Reason.INVALID_INPUT, "the staged file at " + path + " is already a data file"
+                    + " of Delta table " + tableRoot);
+        }
+        Optional<BlobEntry> entry;
+        try {
+            entry = store.properties(BlobName.requireValid(tableRoot + path));
+        } catch (BlobStoreException e) {
+            throw new DeltaWriteException(e.blobKind() == BlobStoreException.Kind.INVALID_NAME ? Reason.INVALID_INPUT
+                    : Reason.FAILED, "cannot read a staged file of Delta table " + tableRoot + "; nothing was committed: "
+                    + e.getMessage(), e);
+        }
+        if (entry.isEmpty() || entry.get().size() != file.size()) {
+            throw new DeltaWriteException(Reason.INVALID_INPUT, "the staged file " + file.localFile() + " of "
+                    + file.size() + " bytes is not in Delta table " + tableRoot + " at " + path + " ("
+                    + entry.map(found -> found.size() + " bytes there").orElse("nothing there") + ")");
         }
     }
 

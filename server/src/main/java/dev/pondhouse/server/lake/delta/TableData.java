@@ -50,11 +50,23 @@ public sealed interface TableData {
      * @param partitionValues the value of each partition column for every row of the file, in Delta's
      *     partition value serialization ({@code 2024-01-01}, {@code 42}, {@code true}), empty for
      *     {@code null}; no entries for an unpartitioned table
+     * @param tablePath empty for a file to upload; or the path, relative to the table's root, at which
+     *     {@code file} already is in the table's folder, because the caller wrote it there (on a local
+     *     store, whose blob {@code <table root><tablePath>} is the file {@code file}): the writer
+     *     commits it where it is instead of uploading a copy. Such a path comes from
+     *     {@link DeltaTableWriter#newDataFilePath}; the file must be complete and synced to disk before
+     *     the write, and is the caller's to delete if the write surely did not commit
      */
-    record StagedFile(Path file, Map<String, Optional<String>> partitionValues) {
+    record StagedFile(Path file, Map<String, Optional<String>> partitionValues, Optional<String> tablePath) {
         public StagedFile {
             requireNonNull(file, "file is null");
             partitionValues = Map.copyOf(partitionValues);
+            requireNonNull(tablePath, "tablePath is null");
+        }
+
+        /** A local file to upload. */
+        public StagedFile(Path file, Map<String, Optional<String>> partitionValues) {
+            this(file, partitionValues, Optional.empty());
         }
     }
 

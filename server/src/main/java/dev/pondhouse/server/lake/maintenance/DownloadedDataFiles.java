@@ -8,8 +8,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
-/** The data files of any {@link BlobStore}, downloaded into the caller's folder as {@code <position>.parquet}. */
+/**
+ * The data files of any {@link BlobStore}, downloaded into the caller's folder as {@code <position>.parquet};
+ * new files are written locally and uploaded.
+ */
 final class DownloadedDataFiles implements DataFileSource {
     private final BlobStore store;
 
@@ -27,5 +31,10 @@ final class DownloadedDataFiles implements DataFileSource {
         }
         long size = store.download(name, local);
         return new LocalDataFile(local, size);
+    }
+
+    @Override
+    public Optional<Path> inPlace(String name) {
+        return Optional.empty();
     }
 }

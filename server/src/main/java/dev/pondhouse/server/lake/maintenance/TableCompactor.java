@@ -16,8 +16,10 @@ import dev.pondhouse.server.lake.delta.WriteResult;
 import dev.pondhouse.server.lake.maintenance.CompactionPlanner.PartitionPlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,14 +55,23 @@ import org.slf4j.LoggerFactory;
  * rewrite names exactly the files it replaces and never conflicts with appends, so rows appended
  * meanwhile stay in their own files. A concurrent commit that removed one of those files (another
  * compaction, an overwrite, a partition replacement) makes the rewrite conflict; it is reported in
- * {@link CompactionResult#partitionsConflicted()} and the run goes on with the next batch. Files
- * uploaded by a rewrite that did not commit are orphans for {@link TableVacuum}. Rows appended during
- * a run sort before the run's new files by modification time, although written after their rows.
+ * {@link CompactionResult#partitionsConflicted()} and the run goes on with the next batch. Rows
+ * appended during a run sort before the run's new files by modification time, although written after
+ * their rows.
+ *
+ * <p><b>Uncommitted files.</b> On a local store a bin's new file is written straight into the table's
+ * folder under its final name ({@link DeltaTableWriter#newDataFilePath}), flushed, and committed
+ * where it is; on other stores it is written locally and uploaded by the writer. Files a run wrote
+ * into the table's folder and surely did not commit (cancelled, failed before the commit, or a commit
+ * that conflicted or failed with a certain outcome) are deleted by the run; those of a commit with an
+ * unknown outcome, of a run that died, and the writer's uploads of a commit that did not happen stay
+ * as orphans for {@link TableVacuum}.
  *
  * <p><b>Resources.</b> The DuckDB connection is the caller's (the jobs instance, which may write local
  * files); it is used by one run only. A bin's small files are read in place from a {@code LocalBlobStore},
- * or else downloaded under the work directory and deleted after the rewrite ({@link DataFileSource}); the rewritten files of a batch stay until the batch's commit settles
- * (at most {@link CompactionSettings#maxBytesPerCommit()} of input).
+ * or else downloaded under the work directory and deleted after the rewrite ({@link DataFileSource});
+ * off a local store, the rewritten files of a batch stay in the work directory until the batch's
+ * commit settles (at most {@link CompactionSettings#maxBytesPerCommit()} of input).
  *
  * <p>Thread-safe: concurrent runs use their own folders; a connection must not be shared. Constructing
  * it does no I/O.
@@ -78,7 +89,7 @@ public final class TableCompactor {
     /**
      * @param store where the table lives (the store of {@code writer})
      * @param writer writes the table; its log is where the run plans from
-     * @param workDirectory a local folder for rewritten files and, unless the store is local, downloaded ones
+     * @param workDirectory a local folder for rewritten files and downloaded ones, unless the store is local
      *     (created when needed)
      * @param settings target and small file sizes
      */
@@ -116,8 +127,8 @@ public final class TableCompactor {
             return run.result(false);
         }
         Path folder = createFolder();
+        Batch batch = new Batch();
         try {
-            Batch batch = new Batch();
             for (PartitionPlan partition : plan.partitions()) {
                 for (List<AddFile> bin : partition.bins()) {
                     if (cancelled.getAsBoolean()) {
@@ -129,8 +140,9 @@ public final class TableCompactor {
                         commit(duckdb, batch, columns, run);
                         batch = new Batch();
                     }
-                    Path output = rewrite(duckdb, folder, bin, batch.files.size());
-                    batch.add(partition, bin, new TableData.StagedFile(output, partition.partitionValues()), binBytes);
+                    TableData.StagedFile output = rewrite(duckdb, folder, partition, bin, batch.files.size(),
+                            snapshot.metadata().partitionColumns());
+                    batch.add(partition, bin, output, binBytes);
                     run.rewritten(binBytes);
                 }
             }
@@ -140,14 +152,28 @@ public final class TableCompactor {
             progress.report(1, "compacted " + run.partitionsCompacted.size() + " partitions");
             return run.result(false);
         } finally {
+            if (!batch.committing) {
+                // Cancelled or failed before this batch's commit: its files in the store surely are orphans.
+                deleteOutputs(batch.files);
+            }
             deleteFolder(folder);
         }
     }
 
-    /** Rewrites the files of one bin, in order, into one local Parquet file; deletes the downloads, if any. */
-    private Path rewrite(Connection duckdb, Path folder, List<AddFile> bin, int index) {
+    /**
+     * Rewrites the files of one bin, in order, into one Parquet file: straight into the table's folder
+     * on a local store, else into {@code folder} to be uploaded. Deletes the downloads, if any, and on
+     * failure the partial output.
+     */
+    private TableData.StagedFile rewrite(Connection duckdb, Path folder, PartitionPlan partition, List<AddFile> bin,
+            int index, List<String> partitionColumns) {
         Path inputs = folder.resolve("input-" + index);
-        Path output = folder.resolve("output-" + index + ".parquet");
+        String tablePath = DeltaTableWriter.newDataFilePath(partitionColumns, partition.partitionValues());
+        Optional<Path> inPlace = dataFiles.inPlace(DataFilePaths.blobName(tableRoot, tablePath));
+        Path output = inPlace.orElseGet(() -> folder.resolve("output-" + index + ".parquet"));
+        TableData.StagedFile staged = new TableData.StagedFile(output, partition.partitionValues(),
+                inPlace.map(file -> tablePath));
+        boolean written = false;
         try {
             List<String> localFiles = new ArrayList<>();
             for (int position = 0; position < bin.size(); position++) {
@@ -171,11 +197,19 @@ public final class TableCompactor {
                     .collect(Collectors.joining(", "));
             copyInOrder(duckdb, "COPY (SELECT " + projection + " FROM " + scan + ") TO "
                     + SqlIdentifiers.literal(output.toString()) + " (FORMAT parquet)");
+            if (inPlace.isPresent()) {
+                sync(output); // as an upload would; DuckDB's COPY normally leaves nothing to flush
+            }
+            written = true;
             deleteFolder(inputs);
-            return output;
+            return staged;
         } catch (SQLException e) {
             throw new DeltaWriteException(DeltaWriteException.Reason.FAILED, "cannot rewrite data files of Delta table "
                     + tableRoot + ": " + e.getMessage(), e);
+        } finally {
+            if (!written) {
+                deleteOutputs(List.of(staged));
+            }
         }
     }
 
@@ -191,12 +225,17 @@ public final class TableCompactor {
         long bytesAfter = batch.files.stream().mapToLong(file -> size(file.file())).sum();
         WriteRequest request = WriteRequest.rewrite(new TableData.StagedFiles(Optional.of(declared), batch.files),
                 batch.replaced);
+        batch.committing = true;
         try {
             WriteResult result = writer.write(duckdb, request);
             run.committed(batch, result.version(), bytesAfter);
             log.info("{}: compaction committed version {}: {} files ({} bytes) replaced by {} ({} bytes)", tableRoot,
                     result.version(), batch.replaced.size(), batch.inputBytes, batch.files.size(), bytesAfter);
         } catch (DeltaWriteException e) {
+            if (e.reason() != DeltaWriteException.Reason.OUTCOME_UNKNOWN) {
+                // Surely not committed: the files written into the table's folder are nobody's.
+                deleteOutputs(batch.files);
+            }
             if (e.reason() != DeltaWriteException.Reason.CONFLICT) {
                 throw e;
             }
@@ -204,7 +243,28 @@ public final class TableCompactor {
             log.info("{}: a compaction commit conflicted and was dropped: {}", tableRoot, e.getMessage());
         }
         for (TableData.StagedFile file : batch.files) {
-            deleteQuietly(file.file());
+            if (file.tablePath().isEmpty()) {
+                deleteQuietly(file.file());
+            }
+        }
+    }
+
+    /**
+     * Deletes rewritten files no commit refers to: those written into the table's folder through the
+     * store (a failure is logged and leaves an orphan for vacuum), the local ones directly.
+     */
+    private void deleteOutputs(List<TableData.StagedFile> files) {
+        for (TableData.StagedFile file : files) {
+            if (file.tablePath().isEmpty()) {
+                deleteQuietly(file.file());
+                continue;
+            }
+            String name = DataFilePaths.blobName(tableRoot, file.tablePath().get());
+            try {
+                store.delete(name);
+            } catch (RuntimeException e) {
+                log.warn("{}: cannot delete the uncommitted rewritten file {}; it stays for vacuum", tableRoot, name, e);
+            }
         }
     }
 
@@ -264,6 +324,14 @@ public final class TableCompactor {
         }
     }
 
+    private static void sync(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot flush " + file + " to disk", e);
+        }
+    }
+
     private static long size(Path file) {
         try {
             return Files.size(file);
@@ -299,6 +367,8 @@ public final class TableCompactor {
         final Set<String> replaced = new LinkedHashSet<>();
         final Set<Map<String, Optional<String>>> partitions = new LinkedHashSet<>();
         long inputBytes;
+        /** Set once the batch is handed to the writer; from then on only the commit's outcome decides its files' fate. */
+        boolean committing;
 
         boolean isEmpty() {
             return files.isEmpty();

@@ -164,6 +164,45 @@ class DeltaTableWriterValidationTest extends DeltaTableWriterTestBase {
     }
 
     @Test
+    void aFileWrittenIntoTheTableFolderIsCommittedWhereItIsWithoutACopy() throws Exception {
+        writer.write(duckdb, WriteRequest.create(TableData.query("SELECT range AS id FROM range(3)"), List.of()));
+        String tablePath = DeltaTableWriter.newDataFilePath(List.of(), Map.of());
+        Path inTable = directory.resolve("lake").resolve(ROOT + tablePath);
+        execute(duckdb, "COPY (SELECT range + 3 AS id FROM range(4)) TO " + SqlIdentifiers.literal(inTable.toString())
+                + " (FORMAT parquet)");
+        long dataFiles = store.list(ROOT).stream().filter(entry -> !entry.name().startsWith(ROOT + DeltaLog.LOG_FOLDER))
+                .count();
+
+        WriteResult result = writer.write(duckdb, WriteRequest.append(new TableData.StagedFiles(Optional.empty(),
+                List.of(new TableData.StagedFile(inTable, Map.of(), Optional.of(tablePath))))));
+
+        assertThat(result.rowsAdded()).isEqualTo(4);
+        assertThat(writer.log().latest().orElseThrow().activeFiles()).extracting(AddFile::path).contains(tablePath);
+        assertThat(store.list(ROOT).stream().filter(entry -> !entry.name().startsWith(ROOT + DeltaLog.LOG_FOLDER)))
+                .as("no uploaded copy").hasSize((int) dataFiles);
+    }
+
+    @Test
+    void aFileSaidToBeInTheTableFolderMustBeThereUnderANewDataFileName() throws Exception {
+        writer.write(duckdb, WriteRequest.create(TableData.query("SELECT range AS id FROM range(3)"), List.of()));
+        Path local = directory.resolve("elsewhere.parquet");
+        execute(duckdb, "COPY (SELECT 7::BIGINT AS id) TO " + SqlIdentifiers.literal(local.toString()) + " (FORMAT parquet)");
+        String existing = writer.log().latest().orElseThrow().activeFiles().get(0).path();
+
+        assertRefused(() -> writer.write(duckdb, WriteRequest.append(new TableData.StagedFiles(Optional.empty(),
+                        List.of(new TableData.StagedFile(local, Map.of(), Optional.of(DeltaTableWriter.newDataFilePath(
+                                List.of(), Map.of()))))))),
+                Reason.INVALID_INPUT, "is not in Delta table", "nothing there");
+        assertRefused(() -> writer.write(duckdb, WriteRequest.append(new TableData.StagedFiles(Optional.empty(),
+                        List.of(new TableData.StagedFile(local, Map.of(), Optional.of("data/file.parquet")))))),
+                Reason.INVALID_INPUT, "is not a new data file's path");
+        assertRefused(() -> writer.write(duckdb, WriteRequest.append(new TableData.StagedFiles(Optional.empty(),
+                        List.of(new TableData.StagedFile(local, Map.of(), Optional.of(existing)))))),
+                Reason.INVALID_INPUT, "is already a data file");
+        assertThat(writer.log().latest().orElseThrow().version()).isZero();
+    }
+
+    @Test
     void anEmptyOverwriteEmptiesTheTable() throws Exception {
         writer.write(duckdb, WriteRequest.create(TableData.query(rows(0, 5)), List.of()));
 

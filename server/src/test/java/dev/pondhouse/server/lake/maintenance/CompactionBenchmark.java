@@ -11,8 +11,11 @@ import dev.pondhouse.server.lake.delta.DuckDbCheckpointReader;
 import dev.pondhouse.server.lake.delta.TableData;
 import dev.pondhouse.server.lake.delta.WriteRequest;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -33,11 +36,16 @@ import java.util.stream.Stream;
  * The compaction benchmark (a program, not a test), on the local blob store:
  *
  * <ol>
- *   <li><b>Throughput</b>: a table of {@value #THROUGHPUT_FILES} files of 50,000 rows (about 2.5 MB
+ *   <li><b>Throughput</b>: a table of {@value #THROUGHPUT_FILES} files of 50,000 rows (about 2.7 MB
  *       each) in one partition is compacted with the default settings (two files of up to 128 MiB),
- *       against a plain DuckDB {@code COPY} of the same files into one file on the same connection.
- *       Median of {@value #RUNS} runs each; the table is restored from a pristine copy before every
- *       compaction (not timed).
+ *       against a plain DuckDB {@code COPY} of the same files into one file on the same connection,
+ *       with the same options ({@code FORMAT parquet}, DuckDB's default row groups and compression,
+ *       the connection's threads, {@code preserve_insertion_order} on: DuckDB's default, which the
+ *       compaction sets itself). Before each pair the table is restored from a pristine copy and the
+ *       copy flushed to disk (not timed), so neither side pays for the other's or the set-up's
+ *       writes; both sides then read the same files, from the page cache. A warm-up pair, then
+ *       {@value #RUNS} timed pairs whose order alternates (plain first, then compaction first);
+ *       every pair is printed, with the medians and the spread of the per-pair ratios.
  *   <li><b>Many small appends</b>: 288 appends a day for 7 days ({@value #ROWS_PER_APPEND} rows each,
  *       one file per append, each its own commit), then compaction; the time of two queries over the
  *       table's files, read the way the server's views read them, before and after.
@@ -48,7 +56,7 @@ import java.util.stream.Stream;
  */
 public final class CompactionBenchmark {
     private static final int THROUGHPUT_FILES = 60;
-    private static final int RUNS = 3;
+    private static final int RUNS = 8;
     private static final int DAYS = 7;
     private static final int APPENDS_PER_DAY = 288;
     private static final int ROWS_PER_APPEND = 50;
@@ -69,6 +77,8 @@ public final class CompactionBenchmark {
     }
 
     private static void throughput(Connection duckdb, Path work) throws Exception {
+        System.out.printf(Locale.ROOT, "%nThroughput (preserve_insertion_order %s, load average %.1f)%n",
+                scalar(duckdb, "SELECT current_setting('preserve_insertion_order')"), loadAverage());
         Path pristine = work.resolve("pristine");
         Path staged = work.resolve("staged");
         Files.createDirectories(staged);
@@ -91,43 +101,69 @@ public final class CompactionBenchmark {
         for (Path file : dataFiles) {
             bytes += Files.size(file);
         }
-        String list = dataFiles.stream().map(file -> SqlIdentifiers.literal(file.toString()))
-                .collect(Collectors.joining(", ", "[", "]"));
-
         List<Double> plain = new ArrayList<>();
         List<Double> compaction = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
         CompactionResult last = null;
         for (int run = 0; run <= RUNS; run++) {
-            Path output = work.resolve("plain-" + run + ".parquet");
-            long start = System.nanoTime();
-            execute(duckdb, "COPY (SELECT * FROM read_parquet(" + list + ")) TO " + SqlIdentifiers.literal(output.toString())
-                    + " (FORMAT parquet)");
-            double plainSeconds = seconds(start);
-            Files.delete(output);
-
             Path lake = work.resolve("lake-" + run);
             copyFolder(pristine, lake);
+            String list = dataFiles.stream()
+                    .map(file -> SqlIdentifiers.literal(lake.resolve(pristine.relativize(file)).toString()))
+                    .collect(Collectors.joining(", ", "[", "]"));
+            Path output = work.resolve("plain-" + run + ".parquet");
+            String plainCopy = "COPY (SELECT * FROM read_parquet(" + list + ")) TO " + SqlIdentifiers.literal(output.toString())
+                    + " (FORMAT parquet)";
             TableCompactor compactor = new TableCompactor(new LocalBlobStore(lake), writer(lake, work.resolve("writer-" + run)),
                     work.resolve("compactor-" + run), CompactionSettings.DEFAULT);
-            start = System.nanoTime();
+            boolean plainFirst = run % 2 == 0;
+            double plainSeconds = 0;
+            if (plainFirst) {
+                plainSeconds = timed(() -> execute(duckdb, plainCopy));
+            }
+            long start = System.nanoTime();
             last = compactor.compact(duckdb, () -> false, ProgressListener.NONE);
             double compactionSeconds = seconds(start);
+            if (!plainFirst) {
+                plainSeconds = timed(() -> execute(duckdb, plainCopy));
+            }
+            Files.delete(output);
             deleteFolder(lake);
-            if (run > 0) { // run 0 warms up
+            System.out.printf(Locale.ROOT, "  %-7s %s first: plain %.2f s, compaction %.2f s, ratio %.2fx (load %.1f)%n",
+                    run == 0 ? "warm-up" : "pair " + run, plainFirst ? "plain" : "compaction", plainSeconds,
+                    compactionSeconds, plainSeconds / compactionSeconds, loadAverage());
+            if (run > 0) {
                 plain.add(plainSeconds);
                 compaction.add(compactionSeconds);
+                ratios.add(plainSeconds / compactionSeconds);
             }
         }
         double plainMedian = median(plain);
         double compactionMedian = median(compaction);
-        System.out.printf(Locale.ROOT, "%nThroughput: %d files, %.1f MB in one partition -> %d files, %.1f MB%n",
+        System.out.printf(Locale.ROOT, "%d files, %.1f MB in one partition -> %d files, %.1f MB%n",
                 THROUGHPUT_FILES, bytes / 1e6, last.filesAdded(), last.bytesAfter() / 1e6);
-        System.out.printf(Locale.ROOT, "  plain DuckDB COPY:  median %.2f s (%.1f MB/s) runs %s%n", plainMedian,
-                bytes / 1e6 / plainMedian, plain);
-        System.out.printf(Locale.ROOT, "  compaction:         median %.2f s (%.1f MB/s) runs %s%n", compactionMedian,
-                bytes / 1e6 / compactionMedian, compaction);
-        System.out.printf(Locale.ROOT, "  compaction throughput / plain COPY throughput: %.2fx (target >= 0.80x)%n",
-                plainMedian / compactionMedian);
+        System.out.printf(Locale.ROOT, "  plain DuckDB COPY:  median %.2f s (%.1f MB/s)%n", plainMedian, bytes / 1e6 / plainMedian);
+        System.out.printf(Locale.ROOT, "  compaction:         median %.2f s (%.1f MB/s)%n", compactionMedian,
+                bytes / 1e6 / compactionMedian);
+        System.out.printf(Locale.ROOT, "  compaction throughput / plain COPY throughput: %.2fx of the medians;"
+                + " per pair median %.2fx, from %.2fx to %.2fx (target >= 0.80x)%n", plainMedian / compactionMedian,
+                median(ratios), ratios.stream().min(Double::compare).orElseThrow(),
+                ratios.stream().max(Double::compare).orElseThrow());
+    }
+
+    private interface Timed {
+        void run() throws Exception;
+    }
+
+    private static double timed(Timed action) throws Exception {
+        long start = System.nanoTime();
+        action.run();
+        return seconds(start);
+    }
+
+    /** The system load average over the last minute, as a note on how busy the machine was (negative if unknown). */
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static void manySmallAppends(Connection duckdb, Path work) throws Exception {
@@ -229,6 +265,7 @@ public final class CompactionBenchmark {
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
+    /** Copies the folder and flushes every copied file to disk, so no write-back of the copy overlaps what is timed next. */
     private static void copyFolder(Path source, Path target) throws IOException {
         try (Stream<Path> paths = Files.walk(source)) {
             for (Path path : paths.toList()) {
@@ -237,6 +274,9 @@ public final class CompactionBenchmark {
                     Files.createDirectories(copy);
                 } else {
                     Files.copy(path, copy);
+                    try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                        channel.force(true);
+                    }
                 }
             }
         }

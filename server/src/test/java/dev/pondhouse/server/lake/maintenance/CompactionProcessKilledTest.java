@@ -87,6 +87,33 @@ class CompactionProcessKilledTest {
     }
 
     @Test
+    void aProcessDyingWithFilesWrittenIntoTheTableFolderLeavesTheOldSnapshotAndOrphansThatVacuumRemoves()
+            throws Exception {
+        Snapshot before = table.snapshot();
+        Map<String, List<String>> rowsBefore = table.rowsByPartition(duckdb);
+        Set<String> filesBefore = Set.copyOf(table.dataFileNames());
+
+        Process process = start("halt-in-place", 0);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("exit status; output:%n%s", output(0)).isEqualTo(CompactingProcess.HALTED);
+
+        assertThat(table.snapshot().activeFiles()).isEqualTo(before.activeFiles());
+        assertThat(table.rowsByPartition(duckdb)).isEqualTo(rowsBefore);
+        Set<String> orphans = new HashSet<>(table.dataFileNames());
+        orphans.removeAll(filesBefore);
+        assertThat(orphans).as("the two bins written before the process died").hasSize(2);
+
+        TableVacuum vacuum = new TableVacuum(table.store(), table.log(), table.format(), Clock.systemUTC());
+        VacuumOptions everythingOld = new VacuumOptions(Duration.ZERO, false, true);
+        assertThat(vacuum.vacuum(everythingOld.asDryRun(), () -> false, ProgressListener.NONE).files())
+                .allSatisfy(file -> assertThat(file.reason()).isEqualTo(VacuumResult.Reason.ORPHAN))
+                .extracting(file -> TestTable.ROOT + file.path()).containsExactlyInAnyOrderElementsOf(orphans);
+        vacuum.vacuum(everythingOld, () -> false, ProgressListener.NONE);
+        assertThat(Set.copyOf(table.dataFileNames())).isEqualTo(filesBefore);
+        assertThat(table.rowsByPartition(duckdb)).isEqualTo(rowsBefore);
+    }
+
+    @Test
     void processesKilledAtRandomMomentsLeaveEitherTheOldOrTheCompactedTableWithTheSameRows() throws Exception {
         Random random = new Random(20_241_128);
         for (int round = 1; round <= KILL_ROUNDS; round++) {
