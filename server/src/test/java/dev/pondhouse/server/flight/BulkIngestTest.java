@@ -8,10 +8,6 @@ import dev.pondhouse.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,19 +180,7 @@ class BulkIngestTest {
     }
 
     private List<String> jdbcRows(String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = server.connect("writer", "writer"); Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> values = new ArrayList<>();
-                for (int column = 1; column <= columns; column++) {
-                    values.add(result.getString(column));
-                }
-                rows.add(String.join("|", values));
-            }
-        }
-        return rows;
+        return server.rows("writer", "writer", sql);
     }
 
     /** A logged-in Flight SQL client. */

@@ -22,10 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -324,19 +322,7 @@ class AzureLakeJobsTest {
     }
 
     private List<String> rows(String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = server.connect(); Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> values = new ArrayList<>();
-                for (int column = 1; column <= columns; column++) {
-                    values.add(result.getString(column));
-                }
-                rows.add(String.join("|", values));
-            }
-        }
-        return rows;
+        return server.rows(TestServer.USER, TestServer.PASSWORD, sql);
     }
 
     private HttpResponse<String> post(String body) throws Exception {

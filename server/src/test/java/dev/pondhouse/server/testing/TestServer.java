@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,8 +164,27 @@ public final class TestServer {
         }
     }
 
+    /**
+     * The rows of {@code sql} read as {@code user} through the JDBC driver, each as its values'
+     * {@code getString} text joined by {@code |}.
+     */
+    public List<String> rows(String user, String password, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = connect(user, password); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> values = new ArrayList<>();
+                for (int column = 1; column <= columns; column++) {
+                    values.add(result.getString(column));
+                }
+                rows.add(String.join("|", values));
+            }
+        }
+        return rows;
+    }
+
     public void stop() {
         server.close();
     }
-
 }
