@@ -2,7 +2,6 @@ package dev.pondhouse.server.lake.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.delta.AddFile;
@@ -16,16 +15,11 @@ import dev.pondhouse.server.lake.delta.WriteResult;
 import dev.pondhouse.server.lake.maintenance.CompactionPlanner.PartitionPlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,8 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * small files and adds the new ones.
  *
  * <p><b>Row order.</b> A bin's files are read in commit order (modification time, then path) and
- * each file's rows in file order: DuckDB scans the files as one {@code read_parquet} list and
+ * each file's rows in file order ({@link BinRewriter}): DuckDB scans the files as one {@code read_parquet} list and
  * {@code COPY ... (FORMAT parquet)} writes the rows in scan order, with
  * {@code preserve_insertion_order} on for the statement (DuckDB's order preservation for a single
  * table scan; no sort). The new files of one commit get increasing modification times in bin order,
@@ -79,12 +71,11 @@ import org.slf4j.LoggerFactory;
 public final class TableCompactor {
     private static final Logger log = LoggerFactory.getLogger(TableCompactor.class);
 
-    private final BlobStore store;
     private final DeltaTableWriter writer;
     private final String tableRoot;
     private final Path workDirectory;
     private final CompactionSettings settings;
-    private final DataFileSource dataFiles;
+    private final BinRewriter rewriter;
 
     /**
      * @param store where the table lives (the store of {@code writer})
@@ -94,12 +85,12 @@ public final class TableCompactor {
      * @param settings target and small file sizes
      */
     public TableCompactor(BlobStore store, DeltaTableWriter writer, Path workDirectory, CompactionSettings settings) {
-        this.store = requireNonNull(store, "store is null");
+        requireNonNull(store, "store is null");
         this.writer = requireNonNull(writer, "writer is null");
         this.tableRoot = writer.log().tableRoot();
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
         this.settings = requireNonNull(settings, "settings is null");
-        this.dataFiles = DataFileSource.of(store);
+        this.rewriter = new BinRewriter(store, tableRoot, DataFileSource.of(store));
     }
 
     /**
@@ -140,7 +131,7 @@ public final class TableCompactor {
                         commit(duckdb, batch, columns, run);
                         batch = new Batch();
                     }
-                    TableData.StagedFile output = rewrite(duckdb, folder, partition, bin, batch.files.size(),
+                    TableData.StagedFile output = rewriter.rewrite(duckdb, folder, partition, bin, batch.files.size(),
                             snapshot.metadata().partitionColumns());
                     batch.add(partition, bin, output, binBytes);
                     run.rewritten(binBytes);
@@ -154,70 +145,16 @@ public final class TableCompactor {
         } finally {
             if (!batch.committing) {
                 // Cancelled or failed before this batch's commit: its files in the store surely are orphans.
-                deleteOutputs(batch.files);
+                rewriter.deleteOutputs(batch.files);
             }
-            deleteFolder(folder);
-        }
-    }
-
-    /**
-     * Rewrites the files of one bin, in order, into one Parquet file: straight into the table's folder
-     * on a local store, else into {@code folder} to be uploaded. Deletes the downloads, if any, and on
-     * failure the partial output.
-     */
-    private TableData.StagedFile rewrite(Connection duckdb, Path folder, PartitionPlan partition, List<AddFile> bin,
-            int index, List<String> partitionColumns) {
-        Path inputs = folder.resolve("input-" + index);
-        String tablePath = DeltaTableWriter.newDataFilePath(partitionColumns, partition.partitionValues());
-        Optional<Path> inPlace = dataFiles.inPlace(DataFilePaths.blobName(tableRoot, tablePath));
-        Path output = inPlace.orElseGet(() -> folder.resolve("output-" + index + ".parquet"));
-        TableData.StagedFile staged = new TableData.StagedFile(output, partition.partitionValues(),
-                inPlace.map(file -> tablePath));
-        boolean written = false;
-        try {
-            List<String> localFiles = new ArrayList<>();
-            for (int position = 0; position < bin.size(); position++) {
-                AddFile file = bin.get(position);
-                DataFileSource.LocalDataFile local = dataFiles.locate(DataFilePaths.blobName(tableRoot, file.path()),
-                        inputs, position);
-                if (local.size() != file.size()) {
-                    throw new MaintenanceRefusedException(ErrorKind.INTERNAL, "the data file " + file.path() + " of Delta"
-                            + " table " + tableRoot + " has " + local.size() + " bytes but the log says " + file.size()
-                            + "; compaction changed nothing");
-                }
-                localFiles.add(SqlIdentifiers.literal(local.path().toString()));
-            }
-            String scan = "read_parquet([" + String.join(", ", localFiles) + "], hive_partitioning = false)";
-            String projection = describe(duckdb, "SELECT * FROM " + scan).stream()
-                    .map(column -> column.duckDbType().equalsIgnoreCase("TIMESTAMP")
-                            // As the writer stages it: Delta timestamps are instants (see DataFileStager).
-                            ? "(" + SqlIdentifiers.quote(column.name()) + " AT TIME ZONE 'UTC') AS "
-                                    + SqlIdentifiers.quote(column.name())
-                            : SqlIdentifiers.quote(column.name()))
-                    .collect(Collectors.joining(", "));
-            copyInOrder(duckdb, "COPY (SELECT " + projection + " FROM " + scan + ") TO "
-                    + SqlIdentifiers.literal(output.toString()) + " (FORMAT parquet)");
-            if (inPlace.isPresent()) {
-                sync(output); // as an upload would; DuckDB's COPY normally leaves nothing to flush
-            }
-            written = true;
-            deleteFolder(inputs);
-            return staged;
-        } catch (SQLException e) {
-            throw new DeltaWriteException(DeltaWriteException.Reason.FAILED, "cannot rewrite data files of Delta table "
-                    + tableRoot + ": " + e.getMessage(), e);
-        } finally {
-            if (!written) {
-                deleteOutputs(List.of(staged));
-            }
+            BinRewriter.deleteFolder(folder);
         }
     }
 
     private void commit(Connection duckdb, Batch batch, TableColumns columns, Run run) {
         List<DeltaSchemas.Column> declared;
         try {
-            declared = columns.declared(describe(duckdb, "SELECT * FROM read_parquet("
-                    + SqlIdentifiers.literal(batch.files.get(0).file().toString()) + ", hive_partitioning = false)"));
+            declared = columns.declared(BinRewriter.columns(duckdb, batch.files.get(0).file()));
         } catch (SQLException e) {
             throw new DeltaWriteException(DeltaWriteException.Reason.FAILED, "cannot read a rewritten file of Delta table "
                     + tableRoot + ": " + e.getMessage(), e);
@@ -234,7 +171,7 @@ public final class TableCompactor {
         } catch (DeltaWriteException e) {
             if (e.reason() != DeltaWriteException.Reason.OUTCOME_UNKNOWN) {
                 // Surely not committed: the files written into the table's folder are nobody's.
-                deleteOutputs(batch.files);
+                rewriter.deleteOutputs(batch.files);
             }
             if (e.reason() != DeltaWriteException.Reason.CONFLICT) {
                 throw e;
@@ -244,74 +181,8 @@ public final class TableCompactor {
         }
         for (TableData.StagedFile file : batch.files) {
             if (file.tablePath().isEmpty()) {
-                deleteQuietly(file.file());
+                BinRewriter.deleteQuietly(file.file());
             }
-        }
-    }
-
-    /**
-     * Deletes rewritten files no commit refers to: those written into the table's folder through the
-     * store (a failure is logged and leaves an orphan for vacuum), the local ones directly.
-     */
-    private void deleteOutputs(List<TableData.StagedFile> files) {
-        for (TableData.StagedFile file : files) {
-            if (file.tablePath().isEmpty()) {
-                deleteQuietly(file.file());
-                continue;
-            }
-            String name = DataFilePaths.blobName(tableRoot, file.tablePath().get());
-            try {
-                store.delete(name);
-            } catch (RuntimeException e) {
-                log.warn("{}: cannot delete the uncommitted rewritten file {}; it stays for vacuum", tableRoot, name, e);
-            }
-        }
-    }
-
-    private static List<DeltaSchemas.Column> describe(Connection duckdb, String select) throws SQLException {
-        List<DeltaSchemas.Column> columns = new ArrayList<>();
-        try (Statement statement = duckdb.createStatement(); ResultSet result = statement.executeQuery("DESCRIBE " + select)) {
-            while (result.next()) {
-                columns.add(new DeltaSchemas.Column(result.getString("column_name"), result.getString("column_type")));
-            }
-        }
-        return columns;
-    }
-
-    /**
-     * Runs a {@code COPY} of one scan with {@code preserve_insertion_order} on for this connection
-     * (the jobs instance turns it off), so DuckDB writes the rows in scan order: files in list
-     * order, rows in file order, while still reading with all its threads. Sets the connection's
-     * previous value back.
-     */
-    private static void copyInOrder(Connection duckdb, String copy) throws SQLException {
-        boolean preserving;
-        try (Statement statement = duckdb.createStatement();
-                ResultSet result = statement.executeQuery("SELECT current_setting('preserve_insertion_order')")) {
-            result.next();
-            preserving = result.getBoolean(1);
-        }
-        if (preserving) {
-            execute(duckdb, copy);
-            return;
-        }
-        execute(duckdb, "SET SESSION preserve_insertion_order = true");
-        try {
-            execute(duckdb, copy);
-        } catch (SQLException e) {
-            try {
-                execute(duckdb, "SET SESSION preserve_insertion_order = false");
-            } catch (SQLException restoring) {
-                e.addSuppressed(restoring);
-            }
-            throw e;
-        }
-        execute(duckdb, "SET SESSION preserve_insertion_order = false");
-    }
-
-    private static void execute(Connection duckdb, String sql) throws SQLException {
-        try (Statement statement = duckdb.createStatement()) {
-            statement.execute(sql);
         }
     }
 
@@ -324,40 +195,11 @@ public final class TableCompactor {
         }
     }
 
-    private static void sync(Path file) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot flush " + file + " to disk", e);
-        }
-    }
-
     private static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the size of " + file, e);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            log.warn("cannot delete the local file {}", file, e);
-        }
-    }
-
-    private static void deleteFolder(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            log.warn("cannot delete the local folder {}", folder, e);
         }
     }
 
