@@ -128,6 +128,14 @@ public final class DeltaLake {
         return store;
     }
 
+    /**
+     * The cache jobs read the lake's files from, under {@link #CACHE_NAMESPACE}; empty for a local lake,
+     * whose files are read in place.
+     */
+    public Optional<DiskCache> cache() {
+        return cache;
+    }
+
     /** The lake's folder in the store: empty, or a prefix ending with {@code /}. */
     public String root() {
         return root;

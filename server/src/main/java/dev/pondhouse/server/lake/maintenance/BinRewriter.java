@@ -3,7 +3,6 @@ package dev.pondhouse.server.lake.maintenance;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.engine.SqlIdentifiers;
-import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.delta.AddFile;
 import dev.pondhouse.server.lake.delta.DeltaSchemas;
@@ -60,32 +59,24 @@ final class BinRewriter {
 
     /**
      * Rewrites the files of one bin, in order, into one Parquet file: straight into the table's folder
-     * on a local store, else into {@code folder} to be uploaded. Deletes the downloads, if any, and on
-     * failure the partial output.
+     * on a local store, else into {@code folder} to be uploaded. Releases the bin's inputs once written
+     * (unpins their cache copies), and on failure deletes the partial output.
      */
     TableData.StagedFile rewrite(Connection duckdb, Path folder, PartitionPlan partition, List<AddFile> bin,
             int index, List<String> partitionColumns) {
-        Path inputs = folder.resolve("input-" + index);
         String tablePath = DeltaTableWriter.newDataFilePath(partitionColumns, partition.partitionValues());
         Optional<Path> inPlace = dataFiles.inPlace(DataFilePaths.blobName(tableRoot, tablePath));
         Path output = inPlace.orElseGet(() -> folder.resolve("output-" + index + ".parquet"));
         TableData.StagedFile staged = new TableData.StagedFile(output, partition.partitionValues(),
                 inPlace.map(file -> tablePath));
+        List<DataFileSource.DataFile> inputs = bin.stream()
+                .map(file -> new DataFileSource.DataFile(file.path(), DataFilePaths.blobName(tableRoot, file.path()),
+                        file.size()))
+                .toList();
         boolean written = false;
-        try {
-            List<String> localFiles = new ArrayList<>();
-            for (int position = 0; position < bin.size(); position++) {
-                AddFile file = bin.get(position);
-                DataFileSource.LocalDataFile local = dataFiles.locate(DataFilePaths.blobName(tableRoot, file.path()),
-                        inputs, position);
-                if (local.size() != file.size()) {
-                    throw new MaintenanceRefusedException(ErrorKind.INTERNAL, "the data file " + file.path() + " of Delta"
-                            + " table " + tableRoot + " has " + local.size() + " bytes but the log says " + file.size()
-                            + "; compaction changed nothing");
-                }
-                localFiles.add(SqlIdentifiers.literal(local.path().toString()));
-            }
-            String scan = "read_parquet([" + String.join(", ", localFiles) + "], hive_partitioning = false)";
+        try (DataFileSource.BinFiles local = dataFiles.read(tableRoot, inputs)) {
+            String scan = "read_parquet([" + local.paths().stream().map(path -> SqlIdentifiers.literal(path.toString()))
+                    .collect(Collectors.joining(", ")) + "], hive_partitioning = false)";
             String projection = describe(duckdb, "SELECT * FROM " + scan).stream()
                     .map(column -> column.duckDbType().equalsIgnoreCase("TIMESTAMP")
                             // As the writer stages it: Delta timestamps are instants (see DataFileStager).
@@ -99,7 +90,6 @@ final class BinRewriter {
                 sync(output); // as an upload would; DuckDB's COPY normally leaves nothing to flush
             }
             written = true;
-            deleteFolder(inputs);
             return staged;
         } catch (SQLException e) {
             throw new DeltaWriteException(DeltaWriteException.Reason.FAILED, "cannot rewrite data files of Delta table "

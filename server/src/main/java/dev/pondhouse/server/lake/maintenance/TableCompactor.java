@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.LocalBlobStore;
+import dev.pondhouse.server.lake.cache.DiskCache;
 import dev.pondhouse.server.lake.delta.AddFile;
 import dev.pondhouse.server.lake.delta.DeltaSchemas;
 import dev.pondhouse.server.lake.delta.DeltaTableWriter;
@@ -60,9 +62,9 @@ import org.slf4j.LoggerFactory;
  * as orphans for {@link TableVacuum}.
  *
  * <p><b>Resources.</b> The DuckDB connection is the caller's (the jobs instance, which may write local
- * files); it is used by one run only. A bin's small files are read in place from a {@code LocalBlobStore},
- * or else downloaded under the work directory and deleted after the rewrite ({@link DataFileSource});
- * off a local store, the rewritten files of a batch stay in the work directory until the batch's
+ * files); it is used by one run only. A bin's small files are read in place from a {@code LocalBlobStore}
+ * ({@link #local}), or else from copies in the disk cache, pinned while the bin is rewritten and then
+ * left to the cache's budget ({@link #cached}); off a local store, the rewritten files of a batch stay in the work directory until the batch's
  * commit settles (at most {@link CompactionSettings#maxBytesPerCommit()} of input).
  *
  * <p>Thread-safe: concurrent runs use their own folders; a connection must not be shared. Constructing
@@ -77,20 +79,46 @@ public final class TableCompactor {
     private final CompactionSettings settings;
     private final BinRewriter rewriter;
 
-    /**
-     * @param store where the table lives (the store of {@code writer})
-     * @param writer writes the table; its log is where the run plans from
-     * @param workDirectory a local folder for rewritten files and downloaded ones, unless the store is local
-     *     (created when needed)
-     * @param settings target and small file sizes
-     */
-    public TableCompactor(BlobStore store, DeltaTableWriter writer, Path workDirectory, CompactionSettings settings) {
+    private TableCompactor(BlobStore store, DeltaTableWriter writer, Path workDirectory, CompactionSettings settings,
+            DataFileSource dataFiles) {
         requireNonNull(store, "store is null");
         this.writer = requireNonNull(writer, "writer is null");
         this.tableRoot = writer.log().tableRoot();
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
         this.settings = requireNonNull(settings, "settings is null");
-        this.rewriter = new BinRewriter(store, tableRoot, DataFileSource.of(store));
+        this.rewriter = new BinRewriter(store, tableRoot, requireNonNull(dataFiles, "dataFiles is null"));
+    }
+
+    /**
+     * A compactor of a table in a local folder: it reads the small files in place and writes the new
+     * ones straight into the table's folder ({@link InPlaceDataFiles}).
+     *
+     * @param store the local store the table lives in (the store of {@code writer})
+     * @param writer writes the table; its log is where the run plans from
+     * @param workDirectory a local folder for the run (created when needed)
+     * @param settings target and small file sizes
+     */
+    public static TableCompactor local(LocalBlobStore store, DeltaTableWriter writer, Path workDirectory,
+            CompactionSettings settings) {
+        return new TableCompactor(store, writer, workDirectory, settings, new InPlaceDataFiles(store));
+    }
+
+    /**
+     * A compactor of a table in a store that is not local (an Azure container): it reads the small
+     * files from copies in {@code cache} under {@code cacheNamespace} (the keys the serving catalog
+     * uses, so files cached for serving are not downloaded again), pinned while their bin is rewritten,
+     * and writes the new files into {@code workDirectory} for the writer to upload ({@link CachedDataFiles}).
+     *
+     * @param store the store the table lives in (the store of {@code writer})
+     * @param cache the started cache of the store's data files
+     * @param cacheNamespace the cache namespace of the store's data files
+     * @param writer writes the table; its log is where the run plans from
+     * @param workDirectory a local folder for the rewritten files (created when needed)
+     * @param settings target and small file sizes
+     */
+    public static TableCompactor cached(BlobStore store, DiskCache cache, String cacheNamespace, DeltaTableWriter writer,
+            Path workDirectory, CompactionSettings settings) {
+        return new TableCompactor(store, writer, workDirectory, settings, new CachedDataFiles(store, cache, cacheNamespace));
     }
 
     /**
