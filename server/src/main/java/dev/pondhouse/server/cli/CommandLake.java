@@ -23,6 +23,12 @@ import java.util.Optional;
  * directory, deleted at {@link #close()}: a {@code DiskCache} folder belongs to one process (its
  * start deletes unfinished downloads and files it does not know, and it evicts what it indexed), so
  * the command never shares the cache folder of a server that may be running on the same machine.
+ *
+ * <p>A command that reads back what it writes ({@code pipeline run}: a step may read the table an
+ * earlier step wrote, a merge reads its target) keeps the files it commits in that cache, so a later
+ * step does not download them again ({@link #open}). A command that only writes ({@code ingest-folder})
+ * does not copy them there ({@link #openWriteOnly}): the cache is deleted at exit, so the copy would
+ * be wasted.
  */
 final class CommandLake implements AutoCloseable {
     private final DeltaLake lake;
@@ -35,8 +41,23 @@ final class CommandLake implements AutoCloseable {
         this.cache = requireNonNull(cache, "cache is null");
     }
 
-    /** Opens the configured lake, with a cache of its own if it needs one, working in {@code workDirectory}. */
+    /**
+     * Opens the configured lake, with a cache of its own if it needs one, working in {@code workDirectory};
+     * its writers keep the files they commit in the cache, for later reads by the same command.
+     */
     static CommandLake open(ServerConfig config, Path workDirectory) throws IOException {
+        return open(config, workDirectory, true);
+    }
+
+    /**
+     * As {@link #open}, for a command that never reads back the tables it writes: its writers do not
+     * copy the files they commit into the command's cache.
+     */
+    static CommandLake openWriteOnly(ServerConfig config, Path workDirectory) throws IOException {
+        return open(config, workDirectory, false);
+    }
+
+    private static CommandLake open(ServerConfig config, Path workDirectory, boolean readsBack) throws IOException {
         Optional<DiskCache> cache = Optional.empty();
         if (ConfiguredLake.needsCache(config.lake())) {
             Files.createDirectories(workDirectory);
@@ -47,7 +68,8 @@ final class CommandLake implements AutoCloseable {
         }
         try {
             BlobStore store = ConfiguredLake.store(config.lake());
-            return new CommandLake(ConfiguredLake.deltaLake(config.lake(), store, cache, workDirectory),
+            DeltaLake lake = ConfiguredLake.deltaLake(config.lake(), store, cache, workDirectory);
+            return new CommandLake(readsBack ? lake : lake.withoutCachingCommittedFiles(),
                     ConfiguredLake.sourceContainers(config.lake(), cache), cache);
         } catch (IOException | RuntimeException e) {
             cache.ifPresent(present -> closeCache(present, e));
@@ -57,6 +79,11 @@ final class CommandLake implements AutoCloseable {
 
     DeltaLake lake() {
         return lake;
+    }
+
+    /** The command's own cache, if it needs one. */
+    Optional<DiskCache> cache() {
+        return cache;
     }
 
     /** The Azure containers pipeline sources may read; empty without Azure configuration. */

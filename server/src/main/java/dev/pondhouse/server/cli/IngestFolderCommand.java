@@ -54,7 +54,7 @@ public final class IngestFolderCommand implements Callable<Integer> {
         Path work = loaded.pipelines().workDirectoryFor(loaded.lake(), loaded.cache());
         try (JobEngine engine = new JobEngine(loaded.pipelines().threads(), loaded.pipelines().memoryLimit(),
                 work.resolve("spill"));
-                CommandLake lake = CommandLake.open(loaded, work)) {
+                CommandLake lake = CommandLake.openWriteOnly(loaded, work)) {
             engine.start();
             FolderIngest.Result result;
             try {

@@ -7,6 +7,7 @@ import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.lake.DeltaLake;
+import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import dev.pondhouse.server.lake.delta.CheckpointWriter;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
 import dev.pondhouse.server.lake.delta.DeltaTableWriter;
@@ -19,6 +20,7 @@ import dev.pondhouse.server.lake.maintenance.TableCompactor;
 import dev.pondhouse.server.lake.maintenance.TableVacuum;
 import dev.pondhouse.server.lake.maintenance.VacuumOptions;
 import dev.pondhouse.server.lake.maintenance.VacuumResult;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +43,9 @@ import java.util.function.Consumer;
  *       {@code log-retention} (default 30d) that no retained snapshot needs.
  * </ul>
  *
- * A compaction that commits refreshes the served views right away.
+ * A compaction that commits refreshes the served views right away. On a lake in Azure, compaction
+ * reads the small files from the server's disk cache (the copies serving and pipelines use, pinned
+ * while a bin is rewritten), and its writer puts the new files into the cache.
  */
 public final class TableMaintenanceJobs {
     private TableMaintenanceJobs() {}
@@ -103,11 +107,21 @@ public final class TableMaintenanceJobs {
 
     private static Map<String, Object> compact(DeltaLake lake, JobEngine engine, LakeTableName table,
             CompactionSettings settings, Consumer<LakeTableName> committed, JobContext context) throws Exception {
+        // The lake's writer: on a cached lake it puts the new files into the cache, as other writers do.
         DeltaTableWriter writer = lake.writer(table);
+        Path work = lake.workDirectory().resolve("compaction");
+        TableCompactor compactor;
+        if (lake.cache().isPresent()) {
+            compactor = TableCompactor.cached(lake.store(), lake.cache().get(), DeltaLake.CACHE_NAMESPACE, writer, work,
+                    settings);
+        } else if (lake.store() instanceof LocalBlobStore local) {
+            compactor = TableCompactor.local(local, writer, work, settings);
+        } else {
+            throw new IllegalStateException("the lake " + lake + " is neither cached nor a local store");
+        }
         CompactionResult result;
         try (Connection connection = engine.openConnection()) {
-            result = new TableCompactor(lake.store(), writer, lake.workDirectory().resolve("compaction"), settings)
-                    .compact(connection, context::cancelRequested, context::progress);
+            result = compactor.compact(connection, context::cancelRequested, context::progress);
         }
         if (!result.committedVersions().isEmpty()) {
             committed.accept(table);

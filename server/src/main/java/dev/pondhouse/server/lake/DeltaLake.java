@@ -46,8 +46,10 @@ import java.util.TreeMap;
  * A folder of plain Parquet files without a Delta log is a table only on a local lake.
  *
  * <p><b>Writing.</b> On a cached lake, each data file a writer commits is also copied from its
- * staged file into the cache under the serving catalog's key, so serving the new version does not
- * download what this process just uploaded.
+ * staged file into the cache under the serving catalog's key, so serving the new version (or a later
+ * job reading it) does not download what this process just uploaded; a lake made with
+ * {@link #withoutCachingCommittedFiles()} skips that copy, for a process that never reads back what it
+ * writes.
  *
  * <p>Thread-safe: it keeps no state between calls; each call reads the log afresh. The constructor
  * does no I/O.
@@ -63,11 +65,12 @@ public final class DeltaLake {
     private final Path workDirectory;
     private final Clock clock;
     private final DeltaWriterSettings settings;
+    private final boolean cachesCommittedFiles;
     private final CommitFileFormat format = new CommitFileFormat();
     private final DuckDbCheckpointReader checkpointReader;
 
     private DeltaLake(BlobStore store, String root, Optional<Path> localFolder, Optional<DiskCache> cache,
-            Path workDirectory, Clock clock, DeltaWriterSettings settings) {
+            Path workDirectory, Clock clock, DeltaWriterSettings settings, boolean cachesCommittedFiles) {
         this.store = requireNonNull(store, "store is null");
         this.root = BlobName.requireValidPrefix(requireNonNull(root, "root is null"));
         if (!root.isEmpty() && !root.endsWith("/")) {
@@ -81,6 +84,7 @@ public final class DeltaLake {
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.cachesCommittedFiles = cachesCommittedFiles;
         this.checkpointReader = new DuckDbCheckpointReader(store, workDirectory.resolve("checkpoint-reads"), format);
     }
 
@@ -103,7 +107,7 @@ public final class DeltaLake {
      */
     public static DeltaLake local(Path root, BlobStore store, Path workDirectory, Clock clock, DeltaWriterSettings settings) {
         Path folder = requireNonNull(root, "root is null").toAbsolutePath().normalize();
-        return new DeltaLake(store, "", Optional.of(folder), Optional.empty(), workDirectory, clock, settings);
+        return new DeltaLake(store, "", Optional.of(folder), Optional.empty(), workDirectory, clock, settings, false);
     }
 
     /**
@@ -115,7 +119,17 @@ public final class DeltaLake {
     public static DeltaLake cached(BlobStore store, String root, DiskCache cache, Path workDirectory, Clock clock,
             DeltaWriterSettings settings) {
         return new DeltaLake(store, root, Optional.empty(), Optional.of(requireNonNull(cache, "cache is null")),
-                workDirectory, clock, settings);
+                workDirectory, clock, settings, true);
+    }
+
+    /**
+     * The same lake, except that its writers do not copy the files they commit into the cache: for a
+     * process whose cache is thrown away at exit and that does not read back the tables it writes (a
+     * command-line folder ingest), where the copy would only cost disk writes. Reads still go through
+     * the cache.
+     */
+    public DeltaLake withoutCachingCommittedFiles() {
+        return new DeltaLake(store, root, localFolder, cache, workDirectory, clock, settings, false);
     }
 
     /** Where writers and maintenance stage files. */
@@ -126,6 +140,14 @@ public final class DeltaLake {
     /** The store the lake's tables are read and written through. */
     public BlobStore store() {
         return store;
+    }
+
+    /**
+     * The cache jobs read the lake's files from, under {@link #CACHE_NAMESPACE}; empty for a local lake,
+     * whose files are read in place.
+     */
+    public Optional<DiskCache> cache() {
+        return cache;
     }
 
     /** The lake's folder in the store: empty, or a prefix ending with {@code /}. */
@@ -284,7 +306,7 @@ public final class DeltaLake {
 
     /**
      * A writer for the table, which need not exist yet; on a cached lake its committed files are put
-     * into the cache.
+     * into the cache (unless {@link #withoutCachingCommittedFiles()}).
      *
      * @throws PondhouseException a conflict if the table's folder in a local lake holds plain Parquet
      *     files without a Delta log: a Delta table there would hide them
@@ -303,7 +325,7 @@ public final class DeltaLake {
                 }
             }
         }
-        CommittedFiles committed = cache.isEmpty() ? CommittedFiles.NONE
+        CommittedFiles committed = cache.isEmpty() || !cachesCommittedFiles ? CommittedFiles.NONE
                 : (blobName, stagedFile) -> cache.get().put(CacheKey.immutable(CACHE_NAMESPACE, blobName), stagedFile);
         return new DeltaTableWriter(store, tableRoot(table), format, checkpointReader, workDirectory, clock, settings,
                 committed);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pondhouse.server.Main;
 import dev.pondhouse.server.engine.SqlIdentifiers;
+import dev.pondhouse.server.lake.DeltaLake;
 import dev.pondhouse.server.lake.blob.AzureBlobStore;
 import dev.pondhouse.server.lake.blob.AzureBlobStoreConfig;
 import dev.pondhouse.server.lake.blob.AzuriteServer;
@@ -231,6 +232,30 @@ class AzureLakeJobsTest {
     }
 
     @Test
+    void compactionReadsTheFilesTheCacheHoldsAndPutsItsNewFileThere() throws Exception {
+        assertThat(ingest("cached", 0, 3, TableExistsOption.TABLE_EXISTS_OPTION_FAIL)).isEqualTo(3);
+        assertThat(ingest("cached", 10, 2, TableExistsOption.TABLE_EXISTS_OPTION_APPEND)).isEqualTo(2);
+        List<BlobEntry> written = dataFiles("lake/reports/cached/");
+        assertThat(written).hasSize(2);
+        assertThat(written).as("the ingest's writer put its files into the server's cache")
+                .allSatisfy(entry -> assertThat(cachedCopy(entry.name())).isRegularFile());
+        // Behind the lake's back: a compaction that downloaded a file instead of reading its cached copy fails.
+        for (BlobEntry entry : written) {
+            lake.delete(entry.name());
+        }
+
+        JsonNode compacted = runJob("{\"job\": \"compact\", \"table\": \"reports.cached\"}");
+
+        assertThat(compacted.path("state").asText()).as(compacted.toString()).isEqualTo("SUCCEEDED");
+        assertThat(compacted.path("result").path("filesRemoved").asInt()).isEqualTo(2);
+        List<BlobEntry> after = dataFiles("lake/reports/cached/");
+        assertThat(after).as("only the compacted file, uploaded").hasSize(1);
+        assertThat(cachedCopy(after.get(0).name())).as("the compaction's writer put its new file into the cache")
+                .isRegularFile().hasSize(after.get(0).size());
+        assertThat(rows("SELECT count(*), sum(id) FROM reports.cached")).containsExactly("5|24");
+    }
+
+    @Test
     void aFolderIngestAppendsEachFileOnceToTheAzureLake() throws Exception {
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
             statement.execute("COPY (SELECT range AS id FROM range(6)) TO "
@@ -300,6 +325,11 @@ class AzureLakeJobsTest {
                     .setIfNotExist(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE).setIfExists(ifExists).build();
             return sql.executeIngest(root, new ExecuteIngestOptions(table, definition, null, "reports", Map.of()), credentials);
         }
+    }
+
+    /** Where the server's cache keeps its copy of a data file of the lake. */
+    private static Path cachedCopy(String blobName) {
+        return folder.resolve("cache").resolve(DeltaLake.CACHE_NAMESPACE).resolve(blobName);
     }
 
     private List<BlobEntry> dataFiles(String tableRoot) {

@@ -92,6 +92,20 @@ class DeltaLakeTest {
     }
 
     @Test
+    void aLakeThatDoesNotCacheCommittedFilesPutsNothingIntoTheCacheButStillReadsThroughIt() throws Exception {
+        DeltaLake lake = cached("lake/").withoutCachingCommittedFiles();
+        lake.writer(TABLE).write(duckdb, WriteRequest.overwrite(TableData.query("SELECT range AS id FROM range(4)")));
+
+        assertThat(cache.statistics().files()).as("no copy of the committed file").isZero();
+        try (DeltaLake.Reads reads = lake.reads("test")) {
+            List<Path> files = reads.files(TABLE).orElseThrow().files();
+            assertThat(files).singleElement().satisfies(file -> assertThat(file).startsWith(cache.directory()));
+            assertThat(count(files)).isEqualTo(4);
+        }
+        assertThat(cache.statistics().downloads()).as("read back, it is downloaded").isEqualTo(1);
+    }
+
+    @Test
     void findsDeltaTablesThroughTheStoreUnderItsRoot() throws Exception {
         DeltaLake lake = cached("lake/");
         assertThat(lake.isDeltaTable(TABLE)).isFalse();

@@ -7,26 +7,22 @@ import dev.pondhouse.server.lake.blob.BlobName;
 import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.BlobStoreException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -61,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * sidecar, and reuses the rest (see above). Files reused at start count as used at start, so they
  * are kept for a grace period while the first refresh pins what it serves.
  *
- * <p>Thread-safe. The index, the pins, the downloads in flight and the counters are guarded by
- * this object's monitor; downloads and content checks run outside it, on the download threads.
+ * <p>Thread-safe. The index, the pins, the downloads in flight and the counters are kept by a
+ * {@link CacheIndex}, guarded by its monitor; downloads and content checks run outside it, on the
+ * download threads. The download threads are guarded by this object's monitor.
  */
 public final class DiskCache implements AutoCloseable {
     static final String TEMPORARY_PREFIX = BlobName.RESERVED_PREFIX + "download-";
@@ -71,39 +68,11 @@ public final class DiskCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DiskCache.class);
 
     private final Path directory;
-    private final long maxBytes;
     private final int downloadThreads;
-    private final Duration gracePeriod;
-    private final Clock clock;
+    private final CacheIndex index;
 
-    // All guarded by this.
-    private final Map<Path, Entry> entries = new HashMap<>();
-    private final Map<Path, CompletableFuture<Path>> inFlight = new HashMap<>();
-    private final Map<String, Set<Path>> pinsByOwner = new HashMap<>();
-    private final Map<Path, Integer> pinCounts = new HashMap<>();
-    private long totalBytes;
-    private long reservedBytes;
-    private long downloads;
-    private long downloadedBytes;
-    private long hits;
-    private long evictions;
-    private long damagedFiles;
-    private boolean overBudgetReported;
+    // Guarded by this.
     private ExecutorService executor;
-
-    /** A cached file as the index knows it. Fields are guarded by the cache's monitor. */
-    private static final class Entry {
-        FileCheck check;
-        /** Whether the content was checked against the CRC-32C in this process. */
-        boolean verified;
-        Instant lastUsed;
-
-        Entry(FileCheck check, boolean verified, Instant lastUsed) {
-            this.check = check;
-            this.verified = verified;
-            this.lastUsed = lastUsed;
-        }
-    }
 
     /** Counters since start, and what is on disk now. */
     public record Statistics(int files, long bytes, long downloads, long downloadedBytes, long hits, long evictions,
@@ -118,8 +87,8 @@ public final class DiskCache implements AutoCloseable {
      */
     public DiskCache(Path directory, long maxBytes, int downloadThreads, Duration gracePeriod, Clock clock) {
         this.directory = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
-        this.gracePeriod = requireNonNull(gracePeriod, "gracePeriod is null");
-        this.clock = requireNonNull(clock, "clock is null");
+        requireNonNull(gracePeriod, "gracePeriod is null");
+        requireNonNull(clock, "clock is null");
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
         }
@@ -129,8 +98,8 @@ public final class DiskCache implements AutoCloseable {
         if (gracePeriod.isNegative()) {
             throw new IllegalArgumentException("gracePeriod must not be negative: " + gracePeriod);
         }
-        this.maxBytes = maxBytes;
         this.downloadThreads = downloadThreads;
+        this.index = new CacheIndex(this.directory, maxBytes, gracePeriod, clock);
     }
 
     /** The cache folder. */
@@ -149,7 +118,6 @@ public final class DiskCache implements AutoCloseable {
         try (Stream<Path> paths = Files.walk(directory)) {
             files = paths.filter(Files::isRegularFile).sorted().toList();
         }
-        Instant now = clock.instant();
         for (Path file : files) {
             String name = file.getFileName().toString();
             if (name.startsWith(TEMPORARY_PREFIX)) {
@@ -162,10 +130,9 @@ public final class DiskCache implements AutoCloseable {
             } else {
                 Optional<FileCheck> check = FileCheck.readSidecar(file);
                 if (check.isPresent() && Files.size(file) == check.get().size()) {
-                    entries.put(file, new Entry(check.get(), false, now));
-                    totalBytes += check.get().size();
+                    index.addReused(file, check.get());
                 } else {
-                    deleteWithSidecar(file);
+                    FileCheck.deleteWithSidecar(file);
                     removed++;
                 }
             }
@@ -176,8 +143,9 @@ public final class DiskCache implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        Statistics reused = index.statistics();
         log.info("cache {}: {} file(s), {} bytes reused from disk; {} unfinished or unchecked file(s) removed",
-                directory, entries.size(), totalBytes, removed);
+                directory, reused.files(), reused.bytes(), removed);
     }
 
     /** Where the file of {@code key} is (or will be) in the cache. */
@@ -200,34 +168,27 @@ public final class DiskCache implements AutoCloseable {
             throw new IllegalArgumentException("expectedSize is negative: " + expectedSize);
         }
         Path file = pathOf(key);
-        CompletableFuture<Path> result;
-        synchronized (this) {
-            if (executor == null) {
-                throw new IllegalStateException("cache not started (or closed)");
-            }
-            CompletableFuture<Path> running = inFlight.get(file);
-            if (running != null) {
-                return running;
-            }
-            Entry entry = entries.get(file);
-            if (entry != null && entry.verified && entry.check.size() == expectedSize && unchangedOnDisk(file, entry)) {
-                entry.lastUsed = clock.instant();
-                hits++;
-                return CompletableFuture.completedFuture(file);
-            }
-            result = new CompletableFuture<>();
-            inFlight.put(file, result);
+        CompletableFuture<Path> result = new CompletableFuture<>();
+        ExecutorService running = runningExecutor();
+        Optional<CompletableFuture<Path>> existing = index.startFetch(file, expectedSize, result);
+        if (existing.isPresent()) {
+            return existing.get();
         }
-        executor.execute(() -> {
-            try {
-                Path ready = ensure(store, key, expectedSize, file);
-                finish(file);
-                result.complete(ready);
-            } catch (Throwable e) {
-                finish(file);
-                result.completeExceptionally(e);
-            }
-        });
+        try {
+            running.execute(() -> {
+                try {
+                    Path ready = ensure(store, key, expectedSize, file);
+                    index.finish(file);
+                    result.complete(ready);
+                } catch (Throwable e) {
+                    index.finish(file);
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            index.finish(file);
+            result.completeExceptionally(new CacheException(ErrorKind.UNAVAILABLE, "the cache is closing", e));
+        }
         return result;
     }
 
@@ -235,33 +196,13 @@ public final class DiskCache implements AutoCloseable {
      * Sets the files {@code owner} (for example a table) needs: they are not evicted while pinned.
      * Files the owner pinned before and no longer names start their grace period now.
      */
-    public synchronized void pin(String owner, Collection<CacheKey> keys) {
+    public void pin(String owner, Collection<CacheKey> keys) {
         requireNonNull(owner, "owner is null");
         Set<Path> files = new HashSet<>();
         for (CacheKey key : keys) {
             files.add(pathOf(key));
         }
-        Set<Path> previous = pinsByOwner.getOrDefault(owner, Set.of());
-        for (Path file : files) {
-            if (!previous.contains(file)) {
-                pinCounts.merge(file, 1, Integer::sum);
-            }
-        }
-        Instant now = clock.instant();
-        for (Path file : previous) {
-            if (!files.contains(file) && pinCounts.merge(file, -1, Integer::sum) == 0) {
-                pinCounts.remove(file);
-                Entry entry = entries.get(file);
-                if (entry != null) {
-                    entry.lastUsed = now;
-                }
-            }
-        }
-        if (files.isEmpty()) {
-            pinsByOwner.remove(owner);
-        } else {
-            pinsByOwner.put(owner, Set.copyOf(files));
-        }
+        index.pin(owner, files);
     }
 
     /** Drops every pin of {@code owner}; its files start their grace period now. */
@@ -270,72 +211,32 @@ public final class DiskCache implements AutoCloseable {
     }
 
     /** Deletes least recently used, unpinned files past their grace period while over the budget. */
-    public synchronized void evict() {
-        makeRoom(0);
+    public void evict() {
+        index.evict();
     }
 
-    public synchronized Statistics statistics() {
-        return new Statistics(entries.size(), totalBytes, downloads, downloadedBytes, hits, evictions, damagedFiles);
+    public Statistics statistics() {
+        return index.statistics();
     }
 
     /** Stops the download threads; fetches still running fail. Files stay on disk for the next start. */
     @Override
     public void close() {
         ExecutorService running;
-        List<CompletableFuture<Path>> unfinished;
         synchronized (this) {
             running = executor;
             executor = null;
-            unfinished = new ArrayList<>(inFlight.values());
         }
         if (running != null) {
             running.shutdownNow();
             CacheException closed = new CacheException(ErrorKind.UNAVAILABLE, "the cache is closing", null);
-            unfinished.forEach(future -> future.completeExceptionally(closed));
+            index.unfinished().forEach(future -> future.completeExceptionally(closed));
             try {
                 running.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** Runs on a download thread: the file checked and in place, downloaded if needed. */
-    private Path ensure(BlobStore store, CacheKey key, long expectedSize, Path file) throws IOException {
-        FileCheck recorded;
-        boolean verified;
-        synchronized (this) {
-            Entry entry = entries.get(file);
-            recorded = entry == null ? null : entry.check;
-            verified = entry != null && entry.verified;
-        }
-        if (recorded != null && recorded.size() == expectedSize) {
-            Optional<BasicFileAttributes> attributes = FileCheck.attributes(file);
-            if (attributes.isPresent() && attributes.get().size() == expectedSize) {
-                boolean unchanged = verified && recorded.matches(attributes.get());
-                if (unchanged || FileCheck.crc32c(file) == recorded.crc32c()) {
-                    FileCheck current = new FileCheck(expectedSize, recorded.crc32c(),
-                            FileCheck.modifiedNanos(attributes.get()));
-                    if (!current.equals(recorded)) {
-                        current.writeSidecar(file); // touched but intact: remember the new time
-                    }
-                    synchronized (this) {
-                        Entry entry = entries.get(file);
-                        entry.check = current;
-                        entry.verified = true;
-                        entry.lastUsed = clock.instant();
-                        hits++;
-                    }
-                    return file;
-                }
-            }
-            log.warn("cache: {} is damaged (size or content differs from the download); fetching it again", file);
-            synchronized (this) {
-                damagedFiles++;
-            }
-        }
-        forget(file);
-        return download(store, key, expectedSize, file);
     }
 
     /**
@@ -357,30 +258,55 @@ public final class DiskCache implements AutoCloseable {
             throw new CacheException(ErrorKind.INTERNAL, "cannot read " + source + " to cache it: " + e.getMessage(), e);
         }
         CompletableFuture<Path> result = new CompletableFuture<>();
-        synchronized (this) {
-            if (executor == null) {
-                throw new IllegalStateException("cache not started (or closed)");
-            }
-            if (entries.containsKey(file) || inFlight.containsKey(file)) {
-                return;
-            }
-            inFlight.put(file, result); // a fetch of the same key meanwhile waits for this copy
+        runningExecutor();
+        if (!index.startPut(file, result)) { // a fetch of the same key meanwhile waits for this copy
+            return;
         }
         try {
             Path ready = install(key, size, file, false, temporary -> {
                 Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
                 return Files.size(temporary);
             });
-            finish(file);
+            index.finish(file);
             result.complete(ready);
         } catch (RuntimeException e) {
-            finish(file);
+            index.finish(file);
             result.completeExceptionally(e);
             throw e;
         }
     }
 
-    private Path download(BlobStore store, CacheKey key, long expectedSize, Path file) {
+    /** The download threads, or an {@link IllegalStateException} before start or after close. */
+    private synchronized ExecutorService runningExecutor() {
+        if (executor == null) {
+            throw new IllegalStateException("cache not started (or closed)");
+        }
+        return executor;
+    }
+
+    /** Runs on a download thread: the file checked and in place, downloaded if needed. */
+    private Path ensure(BlobStore store, CacheKey key, long expectedSize, Path file) throws IOException {
+        Optional<CacheIndex.Recorded> known = index.recorded(file);
+        if (known.isPresent() && known.get().check().size() == expectedSize) {
+            FileCheck recorded = known.get().check();
+            Optional<BasicFileAttributes> attributes = FileCheck.attributes(file);
+            if (attributes.isPresent() && attributes.get().size() == expectedSize) {
+                boolean unchanged = known.get().verified() && recorded.matches(attributes.get());
+                if (unchanged || FileCheck.crc32c(file) == recorded.crc32c()) {
+                    FileCheck current = new FileCheck(expectedSize, recorded.crc32c(),
+                            FileCheck.modifiedNanos(attributes.get()));
+                    if (!current.equals(recorded)) {
+                        current.writeSidecar(file); // touched but intact: remember the new time
+                    }
+                    index.verified(file, current);
+                    return file;
+                }
+            }
+            log.warn("cache: {} is damaged (size or content differs from the download); fetching it again", file);
+            index.damaged();
+        }
+        index.remove(file);
+        FileCheck.deleteWithSidecar(file);
         return install(key, expectedSize, file, true, temporary -> store.download(key.blobName(), temporary));
     }
 
@@ -391,14 +317,12 @@ public final class DiskCache implements AutoCloseable {
     }
 
     /**
-     * Writes {@code content} to a temporary name beside {@code file}, checks it, moves it into place
-     * and indexes it; {@code download} says whether it counts as a download in the statistics.
+     * Writes {@code content} to a temporary name beside {@code file}, checks its size and CRC-32C,
+     * moves it into place atomically, writes its sidecar and indexes it; {@code download} says whether
+     * it counts as a download in the statistics.
      */
     private Path install(CacheKey key, long expectedSize, Path file, boolean download, Content content) {
-        synchronized (this) {
-            makeRoom(expectedSize);
-            reservedBytes += expectedSize;
-        }
+        index.reserve(expectedSize);
         Path temporary = file.resolveSibling(TEMPORARY_PREFIX + UUID.randomUUID());
         try {
             Files.createDirectories(file.getParent());
@@ -418,14 +342,7 @@ public final class DiskCache implements AutoCloseable {
                 Files.deleteIfExists(file);
                 throw e;
             }
-            synchronized (this) {
-                entries.put(file, new Entry(check, true, clock.instant()));
-                totalBytes += expectedSize;
-                if (download) {
-                    downloads++;
-                    downloadedBytes += expectedSize;
-                }
-            }
+            index.installed(file, check, download);
             return file;
         } catch (BlobStoreException e) {
             ErrorKind kind = e.blobKind() == BlobStoreException.Kind.UNAVAILABLE ? ErrorKind.UNAVAILABLE : ErrorKind.INTERNAL;
@@ -434,74 +351,12 @@ public final class DiskCache implements AutoCloseable {
             throw new CacheException(ErrorKind.INTERNAL, "cannot store " + key.blobName() + " in the cache at " + file
                     + ": " + e.getMessage(), e);
         } finally {
-            synchronized (this) {
-                reservedBytes -= expectedSize;
-            }
+            index.release(expectedSize);
             try {
                 Files.deleteIfExists(temporary);
             } catch (IOException e) {
                 log.warn("cache: cannot delete the unfinished download {}: {}", temporary, e.getMessage());
             }
-        }
-    }
-
-    private synchronized void finish(Path file) {
-        inFlight.remove(file);
-    }
-
-    /** Removes a file and its sidecar from disk and from the index. */
-    private void forget(Path file) throws IOException {
-        synchronized (this) {
-            Entry entry = entries.remove(file);
-            if (entry != null) {
-                totalBytes -= entry.check.size();
-            }
-        }
-        deleteWithSidecar(file);
-    }
-
-    /** Guarded by this. Evicts until {@code incoming} more bytes fit in the budget, or nothing more may go. */
-    private void makeRoom(long incoming) {
-        Instant graceStart = clock.instant().minus(gracePeriod);
-        while (totalBytes + reservedBytes + incoming > maxBytes) {
-            Optional<Map.Entry<Path, Entry>> victim = entries.entrySet().stream()
-                    .filter(candidate -> !pinCounts.containsKey(candidate.getKey()))
-                    .filter(candidate -> !inFlight.containsKey(candidate.getKey()))
-                    .filter(candidate -> !candidate.getValue().lastUsed.isAfter(graceStart))
-                    .min(Map.Entry.comparingByValue((left, right) -> left.lastUsed.compareTo(right.lastUsed)));
-            if (victim.isEmpty()) {
-                if (!overBudgetReported) {
-                    overBudgetReported = true;
-                    log.warn("cache {}: {} bytes needed but the budget is {}; the files over it are pinned by served"
-                            + " snapshots or within their grace period, so they stay", directory,
-                            totalBytes + reservedBytes + incoming, maxBytes);
-                }
-                return;
-            }
-            Path file = victim.get().getKey();
-            entries.remove(file);
-            totalBytes -= victim.get().getValue().check.size();
-            evictions++;
-            try {
-                deleteWithSidecar(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot evict " + file + " from the cache", e);
-            }
-        }
-        overBudgetReported = false;
-    }
-
-    private static void deleteWithSidecar(Path file) throws IOException {
-        Files.deleteIfExists(file);
-        Files.deleteIfExists(FileCheck.sidecarOf(file));
-    }
-
-    /** Guarded by this. Whether a {@code stat} of the file agrees with the index. */
-    private boolean unchangedOnDisk(Path file, Entry entry) {
-        try {
-            return FileCheck.attributes(file).map(entry.check::matches).orElse(false);
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -41,6 +41,12 @@ record FileCheck(long size, long crc32c, long modifiedNanos) {
         return file.resolveSibling(DiskCache.SIDECAR_PREFIX + file.getFileName());
     }
 
+    /** Deletes a cached file and its sidecar, if they exist. */
+    static void deleteWithSidecar(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(sidecarOf(file));
+    }
+
     /** The CRC-32C of a file's content. */
     static long crc32c(Path file) throws IOException {
         CRC32C crc = new CRC32C();

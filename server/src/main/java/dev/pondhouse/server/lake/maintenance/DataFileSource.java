@@ -2,30 +2,32 @@ package dev.pondhouse.server.lake.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * How a rewrite's DuckDB reaches a table's data files: a local path to read each file from, and
- * whether it can write a new file straight into the store. {@link InPlaceDataFiles} gives the files
- * of a {@link LocalBlobStore} themselves and lets new files be written in place; {@link DownloadedDataFiles}
- * gives downloaded copies (any other store), and new files are written locally and uploaded.
+ * How a rewrite's DuckDB reaches a table's data files: local paths to read the files of one bin
+ * from, and whether it can write a new file straight into the store. {@link InPlaceDataFiles} gives
+ * the files of a {@link LocalBlobStore} themselves and lets new files be written in place;
+ * {@link CachedDataFiles} gives copies in the server's disk cache, pinned while the bin is
+ * rewritten, and new files are written locally and uploaded.
  *
  * <p><b>Failures.</b> {@link dev.pondhouse.server.lake.blob.BlobStoreException} as the store reads
- * ({@code NOT_FOUND} for a file that does not exist); {@link java.io.UncheckedIOException} if a local
- * folder cannot be created. A path from {@link #locate} is for reading only and stays valid until the
- * caller deletes the folder it passed. Implementations are thread-safe.
+ * ({@code NOT_FOUND} for a file that does not exist), {@link dev.pondhouse.server.lake.cache.CacheException}
+ * if a copy cannot be made, {@link MaintenanceRefusedException} if a file has another size than the
+ * log says; {@link java.io.UncheckedIOException} if a local folder cannot be created. Implementations
+ * are thread-safe.
  */
 interface DataFileSource {
     /**
-     * A local path holding the content of the blob {@code name}.
+     * Local paths holding the content of {@code files} (the files of one bin), in their order, each of
+     * the size the log gives; for reading only, and valid until the returned {@link BinFiles} closes.
      *
-     * @param folder a local folder of the caller's for copies, which the caller deletes when done
-     * @param position the file's place in its bin, unique within {@code folder}
+     * @param tableRoot the table's folder, for messages
      */
-    LocalDataFile locate(String name, Path folder, int position);
+    BinFiles read(String tableRoot, List<DataFile> files);
 
     /**
      * Where a new data file that is to become the blob {@code name} can be written directly, so that
@@ -35,18 +37,36 @@ interface DataFileSource {
      */
     Optional<Path> inPlace(String name);
 
-    /** A data file DuckDB can read at {@code path}, of {@code size} bytes. */
-    record LocalDataFile(Path path, long size) {
-        public LocalDataFile {
+    /**
+     * One data file to read.
+     *
+     * @param path its path in the Delta log, for messages
+     * @param blobName its name in the store
+     * @param size its size as the log gives it
+     */
+    record DataFile(String path, String blobName, long size) {
+        public DataFile {
             requireNonNull(path, "path is null");
+            requireNonNull(blobName, "blobName is null");
             if (size < 0) {
                 throw new IllegalArgumentException("size must not be negative: " + size);
             }
         }
     }
 
-    /** Reads the files of a local store in place, those of any other store from downloaded copies. */
-    static DataFileSource of(BlobStore store) {
-        return store instanceof LocalBlobStore local ? new InPlaceDataFiles(local) : new DownloadedDataFiles(store);
+    /**
+     * The local files of one bin, in order, readable until {@link #close()}, which releases them
+     * (unpins cache copies; nothing for files read in place).
+     */
+    record BinFiles(List<Path> paths, Runnable release) implements AutoCloseable {
+        public BinFiles {
+            paths = List.copyOf(paths);
+            requireNonNull(release, "release is null");
+        }
+
+        @Override
+        public void close() {
+            release.run();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.pondhouse.server.lake.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.lake.blob.BlobEntry;
 import dev.pondhouse.server.lake.blob.BlobName;
 import dev.pondhouse.server.lake.blob.BlobStoreException;
@@ -10,6 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,10 +30,20 @@ final class InPlaceDataFiles implements DataFileSource {
     }
 
     @Override
-    public LocalDataFile locate(String name, Path folder, int position) {
-        BlobEntry entry = store.properties(name).orElseThrow(() -> new BlobStoreException(BlobStoreException.Kind.NOT_FOUND,
-                name, "Blob '" + name + "' does not exist in " + store.root()));
-        return new LocalDataFile(store.root().resolve(entry.name()), entry.size());
+    public BinFiles read(String tableRoot, List<DataFile> files) {
+        List<Path> paths = new ArrayList<>();
+        for (DataFile file : files) {
+            BlobEntry entry = store.properties(file.blobName()).orElseThrow(() -> new BlobStoreException(
+                    BlobStoreException.Kind.NOT_FOUND, file.blobName(), "Blob '" + file.blobName() + "' does not exist in "
+                            + store.root()));
+            if (entry.size() != file.size()) {
+                throw new MaintenanceRefusedException(ErrorKind.INTERNAL, "the data file " + file.path() + " of Delta"
+                        + " table " + tableRoot + " has " + entry.size() + " bytes but the log says " + file.size()
+                        + "; compaction changed nothing");
+            }
+            paths.add(store.root().resolve(entry.name()));
+        }
+        return new BinFiles(paths, () -> {});
     }
 
     @Override

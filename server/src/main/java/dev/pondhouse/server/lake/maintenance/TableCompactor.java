@@ -2,9 +2,10 @@ package dev.pondhouse.server.lake.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.LocalBlobStore;
+import dev.pondhouse.server.lake.cache.DiskCache;
 import dev.pondhouse.server.lake.delta.AddFile;
 import dev.pondhouse.server.lake.delta.DeltaSchemas;
 import dev.pondhouse.server.lake.delta.DeltaTableWriter;
@@ -16,16 +17,11 @@ import dev.pondhouse.server.lake.delta.WriteResult;
 import dev.pondhouse.server.lake.maintenance.CompactionPlanner.PartitionPlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,8 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * small files and adds the new ones.
  *
  * <p><b>Row order.</b> A bin's files are read in commit order (modification time, then path) and
- * each file's rows in file order: DuckDB scans the files as one {@code read_parquet} list and
+ * each file's rows in file order ({@link BinRewriter}): DuckDB scans the files as one {@code read_parquet} list and
  * {@code COPY ... (FORMAT parquet)} writes the rows in scan order, with
  * {@code preserve_insertion_order} on for the statement (DuckDB's order preservation for a single
  * table scan; no sort). The new files of one commit get increasing modification times in bin order,
@@ -68,9 +62,9 @@ import org.slf4j.LoggerFactory;
  * as orphans for {@link TableVacuum}.
  *
  * <p><b>Resources.</b> The DuckDB connection is the caller's (the jobs instance, which may write local
- * files); it is used by one run only. A bin's small files are read in place from a {@code LocalBlobStore},
- * or else downloaded under the work directory and deleted after the rewrite ({@link DataFileSource});
- * off a local store, the rewritten files of a batch stay in the work directory until the batch's
+ * files); it is used by one run only. A bin's small files are read in place from a {@code LocalBlobStore}
+ * ({@link #local}), or else from copies in the disk cache, pinned while the bin is rewritten and then
+ * left to the cache's budget ({@link #cached}); off a local store, the rewritten files of a batch stay in the work directory until the batch's
  * commit settles (at most {@link CompactionSettings#maxBytesPerCommit()} of input).
  *
  * <p>Thread-safe: concurrent runs use their own folders; a connection must not be shared. Constructing
@@ -79,27 +73,52 @@ import org.slf4j.LoggerFactory;
 public final class TableCompactor {
     private static final Logger log = LoggerFactory.getLogger(TableCompactor.class);
 
-    private final BlobStore store;
     private final DeltaTableWriter writer;
     private final String tableRoot;
     private final Path workDirectory;
     private final CompactionSettings settings;
-    private final DataFileSource dataFiles;
+    private final BinRewriter rewriter;
 
-    /**
-     * @param store where the table lives (the store of {@code writer})
-     * @param writer writes the table; its log is where the run plans from
-     * @param workDirectory a local folder for rewritten files and downloaded ones, unless the store is local
-     *     (created when needed)
-     * @param settings target and small file sizes
-     */
-    public TableCompactor(BlobStore store, DeltaTableWriter writer, Path workDirectory, CompactionSettings settings) {
-        this.store = requireNonNull(store, "store is null");
+    private TableCompactor(BlobStore store, DeltaTableWriter writer, Path workDirectory, CompactionSettings settings,
+            DataFileSource dataFiles) {
+        requireNonNull(store, "store is null");
         this.writer = requireNonNull(writer, "writer is null");
         this.tableRoot = writer.log().tableRoot();
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
         this.settings = requireNonNull(settings, "settings is null");
-        this.dataFiles = DataFileSource.of(store);
+        this.rewriter = new BinRewriter(store, tableRoot, requireNonNull(dataFiles, "dataFiles is null"));
+    }
+
+    /**
+     * A compactor of a table in a local folder: it reads the small files in place and writes the new
+     * ones straight into the table's folder ({@link InPlaceDataFiles}).
+     *
+     * @param store the local store the table lives in (the store of {@code writer})
+     * @param writer writes the table; its log is where the run plans from
+     * @param workDirectory a local folder for the run (created when needed)
+     * @param settings target and small file sizes
+     */
+    public static TableCompactor local(LocalBlobStore store, DeltaTableWriter writer, Path workDirectory,
+            CompactionSettings settings) {
+        return new TableCompactor(store, writer, workDirectory, settings, new InPlaceDataFiles(store));
+    }
+
+    /**
+     * A compactor of a table in a store that is not local (an Azure container): it reads the small
+     * files from copies in {@code cache} under {@code cacheNamespace} (the keys the serving catalog
+     * uses, so files cached for serving are not downloaded again), pinned while their bin is rewritten,
+     * and writes the new files into {@code workDirectory} for the writer to upload ({@link CachedDataFiles}).
+     *
+     * @param store the store the table lives in (the store of {@code writer})
+     * @param cache the started cache of the store's data files
+     * @param cacheNamespace the cache namespace of the store's data files
+     * @param writer writes the table; its log is where the run plans from
+     * @param workDirectory a local folder for the rewritten files (created when needed)
+     * @param settings target and small file sizes
+     */
+    public static TableCompactor cached(BlobStore store, DiskCache cache, String cacheNamespace, DeltaTableWriter writer,
+            Path workDirectory, CompactionSettings settings) {
+        return new TableCompactor(store, writer, workDirectory, settings, new CachedDataFiles(store, cache, cacheNamespace));
     }
 
     /**
@@ -140,7 +159,7 @@ public final class TableCompactor {
                         commit(duckdb, batch, columns, run);
                         batch = new Batch();
                     }
-                    TableData.StagedFile output = rewrite(duckdb, folder, partition, bin, batch.files.size(),
+                    TableData.StagedFile output = rewriter.rewrite(duckdb, folder, partition, bin, batch.files.size(),
                             snapshot.metadata().partitionColumns());
                     batch.add(partition, bin, output, binBytes);
                     run.rewritten(binBytes);
@@ -154,70 +173,16 @@ public final class TableCompactor {
         } finally {
             if (!batch.committing) {
                 // Cancelled or failed before this batch's commit: its files in the store surely are orphans.
-                deleteOutputs(batch.files);
+                rewriter.deleteOutputs(batch.files);
             }
-            deleteFolder(folder);
-        }
-    }
-
-    /**
-     * Rewrites the files of one bin, in order, into one Parquet file: straight into the table's folder
-     * on a local store, else into {@code folder} to be uploaded. Deletes the downloads, if any, and on
-     * failure the partial output.
-     */
-    private TableData.StagedFile rewrite(Connection duckdb, Path folder, PartitionPlan partition, List<AddFile> bin,
-            int index, List<String> partitionColumns) {
-        Path inputs = folder.resolve("input-" + index);
-        String tablePath = DeltaTableWriter.newDataFilePath(partitionColumns, partition.partitionValues());
-        Optional<Path> inPlace = dataFiles.inPlace(DataFilePaths.blobName(tableRoot, tablePath));
-        Path output = inPlace.orElseGet(() -> folder.resolve("output-" + index + ".parquet"));
-        TableData.StagedFile staged = new TableData.StagedFile(output, partition.partitionValues(),
-                inPlace.map(file -> tablePath));
-        boolean written = false;
-        try {
-            List<String> localFiles = new ArrayList<>();
-            for (int position = 0; position < bin.size(); position++) {
-                AddFile file = bin.get(position);
-                DataFileSource.LocalDataFile local = dataFiles.locate(DataFilePaths.blobName(tableRoot, file.path()),
-                        inputs, position);
-                if (local.size() != file.size()) {
-                    throw new MaintenanceRefusedException(ErrorKind.INTERNAL, "the data file " + file.path() + " of Delta"
-                            + " table " + tableRoot + " has " + local.size() + " bytes but the log says " + file.size()
-                            + "; compaction changed nothing");
-                }
-                localFiles.add(SqlIdentifiers.literal(local.path().toString()));
-            }
-            String scan = "read_parquet([" + String.join(", ", localFiles) + "], hive_partitioning = false)";
-            String projection = describe(duckdb, "SELECT * FROM " + scan).stream()
-                    .map(column -> column.duckDbType().equalsIgnoreCase("TIMESTAMP")
-                            // As the writer stages it: Delta timestamps are instants (see DataFileStager).
-                            ? "(" + SqlIdentifiers.quote(column.name()) + " AT TIME ZONE 'UTC') AS "
-                                    + SqlIdentifiers.quote(column.name())
-                            : SqlIdentifiers.quote(column.name()))
-                    .collect(Collectors.joining(", "));
-            copyInOrder(duckdb, "COPY (SELECT " + projection + " FROM " + scan + ") TO "
-                    + SqlIdentifiers.literal(output.toString()) + " (FORMAT parquet)");
-            if (inPlace.isPresent()) {
-                sync(output); // as an upload would; DuckDB's COPY normally leaves nothing to flush
-            }
-            written = true;
-            deleteFolder(inputs);
-            return staged;
-        } catch (SQLException e) {
-            throw new DeltaWriteException(DeltaWriteException.Reason.FAILED, "cannot rewrite data files of Delta table "
-                    + tableRoot + ": " + e.getMessage(), e);
-        } finally {
-            if (!written) {
-                deleteOutputs(List.of(staged));
-            }
+            BinRewriter.deleteFolder(folder);
         }
     }
 
     private void commit(Connection duckdb, Batch batch, TableColumns columns, Run run) {
         List<DeltaSchemas.Column> declared;
         try {
-            declared = columns.declared(describe(duckdb, "SELECT * FROM read_parquet("
-                    + SqlIdentifiers.literal(batch.files.get(0).file().toString()) + ", hive_partitioning = false)"));
+            declared = columns.declared(BinRewriter.columns(duckdb, batch.files.get(0).file()));
         } catch (SQLException e) {
             throw new DeltaWriteException(DeltaWriteException.Reason.FAILED, "cannot read a rewritten file of Delta table "
                     + tableRoot + ": " + e.getMessage(), e);
@@ -234,7 +199,7 @@ public final class TableCompactor {
         } catch (DeltaWriteException e) {
             if (e.reason() != DeltaWriteException.Reason.OUTCOME_UNKNOWN) {
                 // Surely not committed: the files written into the table's folder are nobody's.
-                deleteOutputs(batch.files);
+                rewriter.deleteOutputs(batch.files);
             }
             if (e.reason() != DeltaWriteException.Reason.CONFLICT) {
                 throw e;
@@ -244,74 +209,8 @@ public final class TableCompactor {
         }
         for (TableData.StagedFile file : batch.files) {
             if (file.tablePath().isEmpty()) {
-                deleteQuietly(file.file());
+                BinRewriter.deleteQuietly(file.file());
             }
-        }
-    }
-
-    /**
-     * Deletes rewritten files no commit refers to: those written into the table's folder through the
-     * store (a failure is logged and leaves an orphan for vacuum), the local ones directly.
-     */
-    private void deleteOutputs(List<TableData.StagedFile> files) {
-        for (TableData.StagedFile file : files) {
-            if (file.tablePath().isEmpty()) {
-                deleteQuietly(file.file());
-                continue;
-            }
-            String name = DataFilePaths.blobName(tableRoot, file.tablePath().get());
-            try {
-                store.delete(name);
-            } catch (RuntimeException e) {
-                log.warn("{}: cannot delete the uncommitted rewritten file {}; it stays for vacuum", tableRoot, name, e);
-            }
-        }
-    }
-
-    private static List<DeltaSchemas.Column> describe(Connection duckdb, String select) throws SQLException {
-        List<DeltaSchemas.Column> columns = new ArrayList<>();
-        try (Statement statement = duckdb.createStatement(); ResultSet result = statement.executeQuery("DESCRIBE " + select)) {
-            while (result.next()) {
-                columns.add(new DeltaSchemas.Column(result.getString("column_name"), result.getString("column_type")));
-            }
-        }
-        return columns;
-    }
-
-    /**
-     * Runs a {@code COPY} of one scan with {@code preserve_insertion_order} on for this connection
-     * (the jobs instance turns it off), so DuckDB writes the rows in scan order: files in list
-     * order, rows in file order, while still reading with all its threads. Sets the connection's
-     * previous value back.
-     */
-    private static void copyInOrder(Connection duckdb, String copy) throws SQLException {
-        boolean preserving;
-        try (Statement statement = duckdb.createStatement();
-                ResultSet result = statement.executeQuery("SELECT current_setting('preserve_insertion_order')")) {
-            result.next();
-            preserving = result.getBoolean(1);
-        }
-        if (preserving) {
-            execute(duckdb, copy);
-            return;
-        }
-        execute(duckdb, "SET SESSION preserve_insertion_order = true");
-        try {
-            execute(duckdb, copy);
-        } catch (SQLException e) {
-            try {
-                execute(duckdb, "SET SESSION preserve_insertion_order = false");
-            } catch (SQLException restoring) {
-                e.addSuppressed(restoring);
-            }
-            throw e;
-        }
-        execute(duckdb, "SET SESSION preserve_insertion_order = false");
-    }
-
-    private static void execute(Connection duckdb, String sql) throws SQLException {
-        try (Statement statement = duckdb.createStatement()) {
-            statement.execute(sql);
         }
     }
 
@@ -324,40 +223,11 @@ public final class TableCompactor {
         }
     }
 
-    private static void sync(Path file) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot flush " + file + " to disk", e);
-        }
-    }
-
     private static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the size of " + file, e);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            log.warn("cannot delete the local file {}", file, e);
-        }
-    }
-
-    private static void deleteFolder(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            log.warn("cannot delete the local folder {}", folder, e);
         }
     }
 

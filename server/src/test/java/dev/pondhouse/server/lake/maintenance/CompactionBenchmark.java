@@ -114,7 +114,7 @@ public final class CompactionBenchmark {
             Path output = work.resolve("plain-" + run + ".parquet");
             String plainCopy = "COPY (SELECT * FROM read_parquet(" + list + ")) TO " + SqlIdentifiers.literal(output.toString())
                     + " (FORMAT parquet)";
-            TableCompactor compactor = new TableCompactor(new LocalBlobStore(lake), writer(lake, work.resolve("writer-" + run)),
+            TableCompactor compactor = TableCompactor.local(new LocalBlobStore(lake), writer(lake, work.resolve("writer-" + run)),
                     work.resolve("compactor-" + run), CompactionSettings.DEFAULT);
             boolean plainFirst = run % 2 == 0;
             double plainSeconds = 0;
@@ -199,7 +199,7 @@ public final class CompactionBenchmark {
         String lookup = "SELECT count(*), sum(amount) FROM events WHERE sensor = 'sensor-3' AND id BETWEEN 30000 AND 30999";
         double[] before = {queryTime(duckdb, writer, lake, aggregate), queryTime(duckdb, writer, lake, lookup)};
 
-        TableCompactor compactor = new TableCompactor(new LocalBlobStore(lake), writer, work.resolve("compactor"),
+        TableCompactor compactor = TableCompactor.local(new LocalBlobStore(lake), writer, work.resolve("compactor"),
                 CompactionSettings.DEFAULT);
         start = System.nanoTime();
         CompactionResult result = compactor.compact(duckdb, () -> false, ProgressListener.NONE);

@@ -2,7 +2,6 @@ package dev.pondhouse.server.lake.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pondhouse.server.lake.blob.BlobStore;
 import dev.pondhouse.server.lake.blob.LocalBlobStore;
 import dev.pondhouse.server.lake.delta.DeltaWriterSettings;
 import dev.pondhouse.server.lake.delta.TableData;
@@ -40,7 +39,7 @@ class CompactionWhileAppendingTest {
 
     @Test
     void everyAppendedRowIsPresentExactlyOnceAfterCompactingAllAlong() throws Exception {
-        BlobStore store = new LocalBlobStore(directory.resolve("lake"));
+        LocalBlobStore store = new LocalBlobStore(directory.resolve("lake"));
         TestTable table = new TestTable(store, directory);
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
             table.create(duckdb, TestTable.rows(0, ROWS_PER_ROUND, DAYS), List.of("day"));
@@ -63,7 +62,7 @@ class CompactionWhileAppendingTest {
             Future<List<CompactionResult>> compaction = threads.submit(() -> {
                 List<CompactionResult> results = new ArrayList<>();
                 try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-                    TableCompactor compactor = new TableCompactor(store, table.writer(PATIENT),
+                    TableCompactor compactor = TableCompactor.local(store, table.writer(PATIENT),
                             directory.resolve("compactor-" + UUID.randomUUID()), CompactionSettings.DEFAULT);
                     while (appending.get() && results.size() < MAX_COMPACTIONS) {
                         results.add(compactor.compact(duckdb, () -> false, ProgressListener.NONE));

@@ -46,6 +46,7 @@ abstract class TableCompactorContractTest {
 
     @AfterEach
     void close() throws SQLException {
+        table.close();
         duckdb.close();
     }
 

@@ -33,7 +33,8 @@ class TableCompactorLocalTest extends TableCompactorContractTest {
         Set<String> filesBefore = Set.copyOf(table.dataFileNames());
         Path work = directory.resolve("compactor-work");
 
-        CompactionResult result = new TableCompactor(table.store(), table.writer(), work, CompactionSettings.DEFAULT)
+        CompactionResult result = TableCompactor.local((LocalBlobStore) table.store(), table.writer(), work,
+                CompactionSettings.DEFAULT)
                 .compact(duckdb, () -> false, ProgressListener.NONE);
 
         assertThat(result.filesAdded()).isEqualTo(3);

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.pondhouse.server.engine.SqlIdentifiers;
 import dev.pondhouse.server.lake.blob.BlobEntry;
 import dev.pondhouse.server.lake.blob.BlobStore;
+import dev.pondhouse.server.lake.blob.LocalBlobStore;
+import dev.pondhouse.server.lake.cache.DiskCache;
 import dev.pondhouse.server.lake.delta.AddFile;
 import dev.pondhouse.server.lake.delta.CommitFileFormat;
 import dev.pondhouse.server.lake.delta.DeltaLog;
@@ -24,6 +26,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +38,15 @@ import java.util.UUID;
  * DECIMAL(10,2), note VARCHAR)}, partitioned by {@code day} or not, written through the real writer,
  * and read back file by file in commit order or with Delta Kernel.
  */
-final class TestTable {
+final class TestTable implements AutoCloseable {
     static final String ROOT = "lake/events/";
+    static final String CACHE_NAMESPACE = "lake";
     static final List<String> COLUMNS = List.of("id", "day", "ts", "amount", "note");
 
     private final BlobStore store;
     private final Path directory;
     private final CommitFileFormat format = new CommitFileFormat();
+    private DiskCache cache;
 
     TestTable(BlobStore store, Path directory) {
         this.store = requireNonNull(store, "store is null");
@@ -102,9 +107,38 @@ final class TestTable {
         return log().latest().orElseThrow();
     }
 
-    /** A compactor with these settings and a work folder of its own. */
+    /**
+     * A compactor with these settings and a work folder of its own: in place on a local store, else
+     * reading through the table's {@link #cache()}.
+     */
     TableCompactor compactor(CompactionSettings settings) {
-        return new TableCompactor(store, writer(), directory.resolve("compactor-" + UUID.randomUUID()), settings);
+        Path work = directory.resolve("compactor-" + UUID.randomUUID());
+        if (store instanceof LocalBlobStore local) {
+            return TableCompactor.local(local, writer(), work, settings);
+        }
+        return TableCompactor.cached(store, cache(), CACHE_NAMESPACE, writer(), work, settings);
+    }
+
+    /** The disk cache compactors of a store that is not local read through; started at the first call. */
+    DiskCache cache() {
+        if (cache == null) {
+            DiskCache started = new DiskCache(directory.resolve("cache"), 1L << 30, 4, Duration.ZERO, Clock.systemUTC());
+            try {
+                started.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            cache = started;
+        }
+        return cache;
+    }
+
+    /** Stops the cache, if one was started. */
+    @Override
+    public void close() {
+        if (cache != null) {
+            cache.close();
+        }
     }
 
     /**
