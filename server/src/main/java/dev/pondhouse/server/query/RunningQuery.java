@@ -199,7 +199,7 @@ public final class RunningQuery implements AutoCloseable {
         }
         CompletableFuture<Void> started = new CompletableFuture<>();
         execution = started;
-        executor.execute(() -> {
+        Runnable task = () -> {
             try {
                 if (stopReason != null || closed.get()) {
                     throw new PondhouseException(stopReason == null ? ErrorKind.CANCELLED : stopReason,
@@ -210,7 +210,14 @@ public final class RunningQuery implements AutoCloseable {
             } catch (Throwable e) {
                 started.completeExceptionally(e);
             }
-        });
+        };
+        try {
+            executor.execute(task);
+        } catch (RuntimeException rejected) {
+            // The server is shutting down: the execution never starts, and close() must not wait for it.
+            started.completeExceptionally(rejected);
+            throw new PondhouseException(ErrorKind.UNAVAILABLE, "the server is shutting down", rejected);
+        }
     }
 
     /**
