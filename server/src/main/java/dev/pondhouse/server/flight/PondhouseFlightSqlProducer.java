@@ -84,8 +84,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * The Flight SQL protocol adapter: decodes commands, finds the caller's session, hands the work to
  * the query layer and encodes the answers. No SQL is written here.
  *
- * <p>Statements execute when the client asks for their FlightInfo, so errors surface on execute and
- * the schema is exact; the result then waits for the one DoGet that reads it.
+ * <p>Statements are prepared and checked when the client asks for their FlightInfo, so errors in the
+ * statement surface on execute and the schema is exact; they start running then too, on an execution
+ * thread, while the client comes back for the result, and the result waits for the one DoGet that
+ * reads it.
  */
 public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     private static final String CATALOG_OPTION = "catalog";

@@ -11,7 +11,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
- * Runs a submitted query and sends its result to a DoGet call batch by batch as DuckDB produces it, waiting for gRPC's
+ * Waits for a submitted query's execution (started when it was submitted) and sends its result to a
+ * DoGet call batch by batch as DuckDB produces it, waiting for gRPC's
  * flow control before each batch, so no more than a couple of batches of one result are ever held
  * in memory. The stream ends exactly once, completed or with an error; the query is closed in
  * every case.
@@ -29,7 +30,7 @@ final class ResultStreamer {
         Throwable failure = null;
         try (query) {
             query.streamingTo(listener::isCancelled);
-            queries.run(query);
+            queries.awaitExecution(query);
             Optional<ArrowReader> result = query.reader();
             if (result.isEmpty()) {
                 try (VectorSchemaRoot empty = VectorSchemaRoot.create(query.schema(), query.allocator())) {
@@ -41,7 +42,10 @@ final class ResultStreamer {
                 BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
                 backpressure.register(listener);
                 listener.start(root, reader);
-                while (reader.loadNextBatch()) {
+                RunningQuery.FirstBatch first = query.firstBatch();
+                boolean loaded = first == RunningQuery.FirstBatch.LOADED;
+                while (first != RunningQuery.FirstBatch.END && (loaded || reader.loadNextBatch())) {
+                    loaded = false;
                     if (!awaitClient(query, backpressure)) {
                         break;
                     }

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -75,6 +76,15 @@ public final class QueryService implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "pondhouse-query-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+    // Executes submitted queries up to their first batch while the client asks for the result. At
+    // most query.max-concurrent of them run at once (each holds a query permit), so the pool is
+    // bounded by the permits; idle threads end after a minute.
+    private final AtomicInteger executionThreads = new AtomicInteger();
+    private final ExecutorService executions = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "pondhouse-query-execution-" + executionThreads.incrementAndGet());
         thread.setDaemon(true);
         return thread;
     });
@@ -158,8 +168,10 @@ public final class QueryService implements AutoCloseable {
     }
 
     /**
-     * Prepares ad-hoc SQL and reserves what running it needs; the statement runs when its result is
-     * read ({@link #run}), so client deadlines on reading it cover the whole execution.
+     * Prepares ad-hoc SQL, reserves what running it needs and starts executing it on an execution
+     * thread, up to its first batch, while the client comes back for the result ({@link #awaitExecution}).
+     * The rest of the result is produced as it is read, so client deadlines on reading it and the
+     * server's time limit cover the whole execution.
      */
     public RunningQuery execute(QuerySession session, String sql, Optional<String> transactionId, BooleanSupplier clientGone) {
         requireSql(sql);
@@ -196,6 +208,7 @@ public final class QueryService implements AutoCloseable {
             query.announce(prepared.isPresent() ? prepared.get().datasetSchema() : announcedSchema(query.statement()));
             // The call that submitted is over; from here on the reading call watches the client.
             query.watchClient(() -> false);
+            query.startExecution(executions, () -> run(query));
             return query;
         } catch (SQLException | RuntimeException e) {
             PondhouseException failure = failure(query, e);
@@ -205,10 +218,27 @@ public final class QueryService implements AutoCloseable {
     }
 
     /**
-     * Executes a claimed query and opens the Arrow stream over its result; the caller reads it and
-     * closes the query. Failures come back classified (and the caller still closes the query).
+     * Waits until a claimed query has executed up to its first batch; the caller then reads the
+     * result ({@link RunningQuery#reader()}, {@link RunningQuery#firstBatch()}) and closes the query.
+     * Failures come back classified (and the caller still closes the query).
      */
-    public void run(RunningQuery query) {
+    public void awaitExecution(RunningQuery query) {
+        try {
+            query.awaitExecution();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            query.cancel(ErrorKind.CANCELLED);
+            throw failure(query, new PondhouseException(ErrorKind.CANCELLED, "interrupted while waiting for query " + query.id()));
+        } catch (RuntimeException e) {
+            throw failure(query, e);
+        }
+    }
+
+    /**
+     * Executes a query and opens the Arrow stream over its result, loading the first batch: with a
+     * streaming result most of DuckDB's work for a short answer happens in that first fetch.
+     */
+    private void run(RunningQuery query) {
         try {
             DuckDBPreparedStatement statement = query.statement();
             List<List<Object>> rows = query.parameters();
@@ -219,8 +249,9 @@ public final class QueryService implements AutoCloseable {
                 ArrowReader reader = (ArrowReader) resultSet.unwrap(DuckDBResultSet.class)
                         .arrowExportStream(query.allocator(), batchRows);
                 query.result(resultSet, reader);
+                query.firstBatch(reader.loadNextBatch() ? RunningQuery.FirstBatch.LOADED : RunningQuery.FirstBatch.END);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | java.io.IOException | RuntimeException e) {
             throw failure(query, e);
         }
     }
@@ -555,6 +586,8 @@ public final class QueryService implements AutoCloseable {
     @Override
     public void close() {
         watchdog.shutdownNow();
+        // Running executions are interrupted below (cancel) and waited for by each query's close.
+        executions.shutdown();
         for (RunningQuery query : List.copyOf(running.values())) {
             query.cancel(ErrorKind.UNAVAILABLE);
         }

@@ -10,6 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -23,12 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A query that has been executed and whose result waits to be read (or is being read). Holds the
- * session's connection, one slot of the server's query limit, the DuckDB statement and result,
- * and the Arrow reader over DuckDB's C stream, all released exactly once by {@link #close()}.
+ * A query that is executing or has been executed and whose result waits to be read (or is being
+ * read). Holds the session's connection, one slot of the server's query limit, the DuckDB statement
+ * and result, and the Arrow reader over DuckDB's C stream, all released exactly once by
+ * {@link #close()}.
  *
- * <p>Thread-safety: created on the thread that executes, read on the thread that streams,
- * cancelled from any thread. Cancellation only interrupts DuckDB; resources are freed by close.
+ * <p>Thread-safety: created on the thread that submits; executed (up to its first batch) on an
+ * execution thread ({@link #startExecution}); read on the thread that streams once the execution is
+ * over ({@link #awaitExecution}, which orders the two); cancelled from any thread. Cancellation only
+ * interrupts DuckDB; resources are freed by close, which first waits for a running execution to stop.
  */
 public final class RunningQuery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunningQuery.class);
@@ -60,9 +68,23 @@ public final class RunningQuery implements AutoCloseable {
 
     // The schema announced to the client: set once before the query is handed out.
     private Schema schema;
-    // Set once by the thread that executes, which is then the one that reads.
+    // Set by the thread that executes, before the execution completes; read by the thread that
+    // streams after it awaited the execution (the future's completion orders the two).
     private ResultSet resultSet;
     private ArrowReader reader;
+    private FirstBatch firstBatch = FirstBatch.NOT_LOADED;
+    // Set once when execution starts; completes when the statement ran up to its first batch.
+    private volatile CompletableFuture<Void> execution;
+
+    /** Whether the execution already loaded the result's first batch into the reader's root. */
+    public enum FirstBatch {
+        /** Nothing loaded yet: the reader's next {@code loadNextBatch()} loads the first batch. */
+        NOT_LOADED,
+        /** The reader's root holds the first batch, not yet sent. */
+        LOADED,
+        /** The result has no rows: the reader is at its end. */
+        END
+    }
 
     RunningQuery(String id, String user, String sql, QuerySession session, DuckDBConnection connection,
             DuckDBPreparedStatement statement, boolean ownsStatement, BufferAllocator allocator, UserLimits limits,
@@ -158,6 +180,104 @@ public final class RunningQuery implements AutoCloseable {
         this.reader = reader;
     }
 
+    void firstBatch(FirstBatch state) {
+        this.firstBatch = requireNonNull(state, "state is null");
+    }
+
+    /** What the execution left in the reader (see {@link FirstBatch}); valid after {@link #awaitExecution}. */
+    public FirstBatch firstBatch() {
+        return firstBatch;
+    }
+
+    /**
+     * Runs {@code work} (executing the statement) on {@code executor}, so that it proceeds while the
+     * client's request for the result is on its way. Called once, by the thread that submitted.
+     */
+    void startExecution(Executor executor, Runnable work) {
+        if (execution != null) {
+            throw new IllegalStateException("query " + id + " is already executing");
+        }
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        execution = started;
+        Runnable task = () -> {
+            try {
+                if (stopReason != null || closed.get()) {
+                    throw new PondhouseException(stopReason == null ? ErrorKind.CANCELLED : stopReason,
+                            "query " + id + " was stopped before it ran");
+                }
+                work.run();
+                started.complete(null);
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        };
+        try {
+            executor.execute(task);
+        } catch (RuntimeException rejected) {
+            // The server is shutting down: the execution never starts, and close() must not wait for it.
+            started.completeExceptionally(rejected);
+            throw new PondhouseException(ErrorKind.UNAVAILABLE, "the server is shutting down", rejected);
+        }
+    }
+
+    /**
+     * Waits until the execution started by {@link #startExecution} is over; rethrows its failure.
+     * Returns at once when the query was never started that way.
+     */
+    void awaitExecution() throws InterruptedException {
+        CompletableFuture<Void> pending = execution;
+        if (pending == null) {
+            return;
+        }
+        try {
+            pending.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("query " + id + " failed while executing", cause);
+        }
+    }
+
+    /**
+     * Stops an execution still in progress and waits for it, so that closing never frees the
+     * statement or the reader under the thread that uses them. Interrupts again every 100 ms in case
+     * the first interrupt reached DuckDB before the statement started.
+     */
+    private void stopExecution() {
+        CompletableFuture<Void> pending = execution;
+        if (pending == null || pending.isDone()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (!pending.isDone()) {
+            synchronized (interruptLock) {
+                if (stopReason == null) {
+                    stopReason = ErrorKind.CANCELLED;
+                }
+                try {
+                    DuckDbInterrupts.interrupt(connection);
+                } catch (SQLException e) {
+                    log.warn("interrupting query {} failed: {}", id, e.getMessage());
+                }
+            }
+            try {
+                pending.get(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                // Failed (as expected after the interrupt) or still running: look again.
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * The schema announced for the result, with Flight SQL column metadata; zero fields for a
      * statement that returns no rows. The batches carry DuckDB's own schema of the same types.
@@ -233,6 +353,7 @@ public final class RunningQuery implements AutoCloseable {
 
     @Override
     public void close() {
+        stopExecution();
         synchronized (interruptLock) {
             if (!closed.compareAndSet(false, true)) {
                 return;

@@ -15,18 +15,18 @@ import dev.pondhouse.server.query.guard.QualifiedTable;
 import dev.pondhouse.server.query.guard.StatementGuard;
 import dev.pondhouse.server.query.guard.TableAccess;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks every statement of a session with the {@link StatementGuard} against what the session's
@@ -165,13 +165,22 @@ public final class StatementAuthorizer {
         }
     }
 
-    /** The guard's view of one session: its defaults and temporary objects, read from its connection. */
+    /**
+     * The guard's view of one session: its defaults and temporary objects, read from its connection
+     * with one query, the first time the guard asks for any of them (a statement that names no table
+     * never asks; one that names several costs one query, not one per name).
+     */
     private static final class SessionGuardContext implements GuardContext {
+        private static final String SESSION_STATE = """
+                SELECT current_database(), current_schema(),
+                    (SELECT list(lower(table_name)) FROM duckdb_tables() WHERE database_name = 'temp'),
+                    (SELECT list(lower(view_name)) FROM duckdb_views() WHERE database_name = 'temp' AND NOT internal)""";
+
         private final Connection connection;
         private final UserAccess userAccess;
-        private final Map<String, Boolean> temporary = new HashMap<>();
         private String catalog;
         private String schema;
+        private Set<String> temporaryObjects;
 
         SessionGuardContext(Connection connection, UserAccess userAccess) {
             this.connection = connection;
@@ -180,49 +189,48 @@ public final class StatementAuthorizer {
 
         @Override
         public String defaultCatalog() {
-            readDefaults();
+            readSessionState();
             return catalog;
         }
 
         @Override
         public String defaultSchema() {
-            readDefaults();
+            readSessionState();
             return schema;
-        }
-
-        private void readDefaults() {
-            if (catalog != null) {
-                return;
-            }
-            try (Statement statement = connection.createStatement();
-                    ResultSet result = statement.executeQuery("SELECT current_database(), current_schema()")) {
-                result.next();
-                catalog = result.getString(1);
-                schema = result.getString(2);
-            } catch (SQLException e) {
-                throw DuckDbErrors.classify(e);
-            }
         }
 
         @Override
         public boolean isTemporaryObject(String name) {
-            return temporary.computeIfAbsent(name.toLowerCase(Locale.ROOT), this::lookUpTemporary);
+            readSessionState();
+            return temporaryObjects.contains(name.toLowerCase(Locale.ROOT));
         }
 
-        private boolean lookUpTemporary(String name) {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT count(*) FROM (
-                        SELECT table_name AS name FROM duckdb_tables() WHERE database_name = 'temp'
-                        UNION ALL
-                        SELECT view_name FROM duckdb_views() WHERE database_name = 'temp' AND NOT internal)
-                    WHERE lower(name) = ?""")) {
-                statement.setString(1, name);
-                try (ResultSet result = statement.executeQuery()) {
-                    result.next();
-                    return result.getLong(1) > 0;
-                }
+        private void readSessionState() {
+            if (catalog != null) {
+                return;
+            }
+            try (Statement statement = connection.createStatement();
+                    ResultSet result = statement.executeQuery(SESSION_STATE)) {
+                result.next();
+                Set<String> names = new HashSet<>();
+                addNames(names, result.getArray(3));
+                addNames(names, result.getArray(4));
+                temporaryObjects = names;
+                schema = result.getString(2);
+                catalog = result.getString(1);
             } catch (SQLException e) {
                 throw DuckDbErrors.classify(e);
+            }
+        }
+
+        private static void addNames(Set<String> names, java.sql.Array list) throws SQLException {
+            if (list == null) {
+                return;
+            }
+            for (Object name : (Object[]) list.getArray()) {
+                if (name != null) {
+                    names.add(name.toString());
+                }
             }
         }
 
