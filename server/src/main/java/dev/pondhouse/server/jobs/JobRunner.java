@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>History.</b> Finished jobs are kept in memory, the newest {@code historySize} of them, and
  * every state change is appended to {@code <historyFolder>/job-history.jsonl} (see
- * {@link JobHistoryFile}), which {@link #start()} reads back, so the history survives restarts.
+ * {@link JobHistory}), which {@link #start()} reads back, so the history survives restarts.
  *
  * <p><b>Shutdown.</b> {@link #shutdown()} refuses new jobs, cancels queued ones, asks running ones to
  * stop and waits up to {@code shutdownTimeout}; jobs still running then are interrupted and recorded as
@@ -56,8 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class JobRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
-    /** The history file is rewritten when it has this many times more lines than the history holds. */
-    private static final int HISTORY_FILE_SLACK = 4;
 
     /**
      * @param workers jobs that run at once
@@ -109,12 +107,11 @@ public final class JobRunner implements AutoCloseable {
     private final AuditLog audit;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper().registerModule(new Jdk8Module());
-    private final Optional<JobHistoryFile> historyFile;
 
     // All guarded by this.
     private final Map<String, Entry> active = new LinkedHashMap<>();
     private final Map<String, String> reservations = new HashMap<>();
-    private final LinkedHashMap<String, JobStatus> history;
+    private final JobHistory history;
     private ExecutorService workers;
     private boolean accepting;
     private ShutdownReport shutdownReport;
@@ -128,15 +125,8 @@ public final class JobRunner implements AutoCloseable {
         this.tableLock = requireNonNull(tableLock, "tableLock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.historyFile = settings.historyFolder().map(folder -> new JobHistoryFile(folder, json));
-        this.history = new LinkedHashMap<>() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, JobStatus> eldest) {
-                return size() > settings.historySize();
-            }
-        };
+        this.history = new JobHistory(settings.historySize(),
+                settings.historyFolder().map(folder -> new JobHistoryFile(folder, json)));
     }
 
     /** The job kinds this runner knows. */
@@ -149,12 +139,7 @@ public final class JobRunner implements AutoCloseable {
         if (workers != null) {
             throw new IllegalStateException("job runner already started");
         }
-        if (historyFile.isPresent()) {
-            List<JobStatus> loaded = historyFile.get().load(clock.instant());
-            loaded.forEach(status -> history.put(status.id(), status));
-            historyFile.get().rewrite(List.copyOf(history.values()));
-            log.info("job history {}: {} job(s) read back", historyFile.get().file(), history.size());
-        }
+        history.load(clock.instant());
         AtomicInteger count = new AtomicInteger();
         workers = Executors.newFixedThreadPool(settings.workers(), runnable -> {
             Thread thread = new Thread(runnable, "pondhouse-job-" + count.incrementAndGet());
@@ -190,7 +175,7 @@ public final class JobRunner implements AutoCloseable {
             Entry entry = new Entry(job, keys, queued);
             keys.forEach(key -> reservations.put(key, id));
             active.put(id, entry);
-            record(queued);
+            history.stateChanged(queued);
             workers.execute(() -> run(entry));
             log.info("job {} ({}{}) queued for {}", id, job.type(), tablesText(job.tables()), request.requestedBy());
             return queued;
@@ -300,7 +285,6 @@ public final class JobRunner implements AutoCloseable {
         update(entry, finished);
         active.remove(finished.id());
         entry.keys.forEach(key -> reservations.remove(key, finished.id()));
-        history.put(finished.id(), finished);
         Duration took = finished.started().map(started -> Duration.between(started, now)).orElse(Duration.ZERO);
         metrics.jobFinished(finished.job(), end.name(), took);
         audit.record(new AuditEvent(now, AuditEvent.Kind.JOB, finished.requestedBy(), Optional.empty(), Optional.empty(),
@@ -311,7 +295,7 @@ public final class JobRunner implements AutoCloseable {
                 }, Optional.of(finished.job() + " " + finished.id() + error.map(value -> ": " + value.message()).orElse(""))));
         log.info("job {} ({}{}) {}{}", finished.id(), finished.job(), tablesText(finished.tables()), end,
                 error.map(value -> ": " + value.message()).orElse(""));
-        compactHistoryFile();
+        history.finished(finished, active.values().stream().map(activeEntry -> activeEntry.status).toList());
         notifyAll();
     }
 
@@ -319,19 +303,7 @@ public final class JobRunner implements AutoCloseable {
         boolean stateChanged = entry.status.state() != status.state();
         entry.status = status;
         if (stateChanged) {
-            record(status);
-        }
-    }
-
-    private void record(JobStatus status) {
-        historyFile.ifPresent(file -> file.append(status));
-    }
-
-    private void compactHistoryFile() {
-        if (historyFile.isPresent() && historyFile.get().lines() > (long) HISTORY_FILE_SLACK * settings.historySize()) {
-            List<JobStatus> kept = new ArrayList<>(history.values());
-            active.values().forEach(entry -> kept.add(entry.status));
-            historyFile.get().rewrite(kept);
+            history.stateChanged(status);
         }
     }
 
@@ -357,10 +329,7 @@ public final class JobRunner implements AutoCloseable {
         synchronized (this) {
             entry = active.get(id);
             if (entry == null) {
-                JobStatus finished = history.get(id);
-                if (finished == null) {
-                    throw unknown(id);
-                }
+                JobStatus finished = history.get(id).orElseThrow(() -> unknown(id));
                 throw new PondhouseException(ErrorKind.CONFLICT, "job " + id + " has already finished ("
                         + finished.state() + "); there is nothing to cancel");
             }
@@ -388,7 +357,7 @@ public final class JobRunner implements AutoCloseable {
     public synchronized Optional<JobStatus> status(String id) {
         requireNonNull(id, "id is null");
         Entry entry = active.get(id);
-        return entry != null ? Optional.of(entry.status) : Optional.ofNullable(history.get(id));
+        return entry != null ? Optional.of(entry.status) : history.get(id);
     }
 
     /** The current status or not found. */
@@ -401,7 +370,7 @@ public final class JobRunner implements AutoCloseable {
         if (limit < 1) {
             throw PondhouseException.userError("limit must be at least 1: " + limit);
         }
-        List<JobStatus> all = new ArrayList<>(history.values());
+        List<JobStatus> all = new ArrayList<>(history.all());
         active.values().forEach(entry -> all.add(entry.status));
         all.sort(Comparator.comparing(JobStatus::submitted).thenComparing(JobStatus::id).reversed());
         return List.copyOf(all.subList(0, Math.min(limit, all.size())));
