@@ -9,8 +9,10 @@ import com.google.protobuf.Message;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.ingest.BulkIngest;
 import dev.pondhouse.server.query.PreparedQuery;
+import dev.pondhouse.server.query.PreparedStatements;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.QuerySession;
+import dev.pondhouse.server.query.RunningQueries;
 import dev.pondhouse.server.query.RunningQuery;
 import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
@@ -95,6 +97,8 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
 
     private final SessionRegistry sessions;
     private final QueryService queries;
+    private final PreparedStatements preparedStatements;
+    private final RunningQueries runningQueries;
     private final SessionControl sessionControl;
     private final FlightSqlMetadata metadata;
     private final KeyMetadata keys;
@@ -106,11 +110,14 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     private final BulkIngest ingest;
     private final String catalog;
 
-    public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries, SessionControl sessionControl,
+    public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries,
+            PreparedStatements preparedStatements, RunningQueries runningQueries, SessionControl sessionControl,
             String catalog, ServerSqlInfo sqlInfo,
             BufferAllocator allocator, JobActions jobActions, BulkIngest ingest) {
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.queries = requireNonNull(queries, "queries is null");
+        this.preparedStatements = requireNonNull(preparedStatements, "preparedStatements is null");
+        this.runningQueries = requireNonNull(runningQueries, "runningQueries is null");
         this.sessionControl = requireNonNull(sessionControl, "sessionControl is null");
         this.metadata = new FlightSqlMetadata(allocator, catalog);
         this.keys = new KeyMetadata(allocator, catalog);
@@ -188,12 +195,12 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public SchemaResult getSchemaStatement(CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
         return call(() -> {
             QuerySession session = session(context);
-            PreparedQuery prepared = queries.prepare(session, command.getQuery(),
+            PreparedQuery prepared = preparedStatements.prepare(session, command.getQuery(),
                     transaction(command.hasTransactionId(), command.getTransactionId()));
             try {
                 return new SchemaResult(prepared.datasetSchema());
             } finally {
-                queries.closePrepared(session, prepared.handle());
+                preparedStatements.closePrepared(session, prepared.handle());
             }
         });
     }
@@ -202,14 +209,14 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public SchemaResult getSchemaPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
             FlightDescriptor descriptor) {
         return call(() -> new SchemaResult(
-                queries.prepared(session(context), command.getPreparedStatementHandle().toStringUtf8()).datasetSchema()));
+                preparedStatements.prepared(session(context), command.getPreparedStatementHandle().toStringUtf8()).datasetSchema()));
     }
 
     @Override
     public void getStreamStatement(TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
         RunningQuery query;
         try {
-            query = queries.claim(ticket.getStatementHandle().toStringUtf8(), context.peerIdentity());
+            query = runningQueries.claim(ticket.getStatementHandle().toStringUtf8(), context.peerIdentity());
         } catch (RuntimeException e) {
             listener.error(FlightErrors.toFlight(e));
             return;
@@ -224,7 +231,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
         try {
             query = queries.executePrepared(session(context), command.getPreparedStatementHandle().toStringUtf8(),
                     Optional.empty(), listener::isCancelled);
-            query = queries.claim(query.id(), context.peerIdentity());
+            query = runningQueries.claim(query.id(), context.peerIdentity());
         } catch (RuntimeException e) {
             listener.error(FlightErrors.toFlight(e));
             return;
@@ -283,9 +290,9 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     private void bindParameters(QuerySession session, String handle, FlightStream flightStream) {
         List<List<Object>> rows = new ArrayList<>();
         while (flightStream.next()) {
-            rows.addAll(QueryService.parameterRows(flightStream.getRoot()));
+            rows.addAll(PreparedStatements.parameterRows(flightStream.getRoot()));
         }
-        queries.bind(session, handle, rows);
+        preparedStatements.bind(session, handle, rows);
     }
 
     private List<PutResult> updateResult(long changed) {
@@ -303,7 +310,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public void createPreparedStatement(ActionCreatePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
         respondOne(listener, () -> {
-            PreparedQuery prepared = queries.prepare(session(context), request.getQuery(),
+            PreparedQuery prepared = preparedStatements.prepare(session(context), request.getQuery(),
                     transaction(request.hasTransactionId(), request.getTransactionId()));
             ActionCreatePreparedStatementResult result = ActionCreatePreparedStatementResult.newBuilder()
                     .setPreparedStatementHandle(ByteString.copyFromUtf8(prepared.handle()))
@@ -318,7 +325,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public void closePreparedStatement(ActionClosePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
         try {
-            queries.closePrepared(session(context), request.getPreparedStatementHandle().toStringUtf8());
+            preparedStatements.closePrepared(session(context), request.getPreparedStatementHandle().toStringUtf8());
             listener.onCompleted();
         } catch (RuntimeException e) {
             listener.onError(FlightErrors.toFlight(e));
@@ -358,7 +365,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
             for (FlightEndpoint endpoint : request.getInfo().getEndpoints()) {
                 Optional<String> id = queryId(endpoint.getTicket());
                 if (id.isPresent()) {
-                    cancelled |= queries.cancel(id.get(), context.peerIdentity());
+                    cancelled |= runningQueries.cancel(id.get(), context.peerIdentity());
                 }
             }
             return cancelled ? CancelStatus.CANCELLED : CancelStatus.NOT_CANCELLABLE;
@@ -455,7 +462,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public void closeSession(CloseSessionRequest request, CallContext context, StreamListener<CloseSessionResult> listener) {
         respondOne(listener, () -> {
             QuerySession session = session(context);
-            queries.cancelSession(session);
+            runningQueries.cancelSession(session);
             sessions.close(session);
             return new CloseSessionResult(CloseSessionResult.Status.CLOSED);
         });
