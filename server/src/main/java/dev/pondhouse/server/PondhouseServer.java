@@ -53,7 +53,9 @@ import dev.pondhouse.server.metrics.MicrometerServerMetrics;
 import dev.pondhouse.server.pipeline.PipelineDirectory;
 import dev.pondhouse.server.pipeline.PipelineRunner;
 import dev.pondhouse.server.pipeline.SourceContainers;
+import dev.pondhouse.server.query.PreparedStatements;
 import dev.pondhouse.server.query.QueryService;
+import dev.pondhouse.server.query.RunningQueries;
 import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
 import dev.pondhouse.server.query.StatementAuthorizer;
@@ -109,6 +111,7 @@ public final class PondhouseServer implements AutoCloseable {
     private FlightSqlServer flight;
     private JsonLinesAuditLog auditLog;
     private QueryService queries;
+    private RunningQueries runningQueries;
     private JobRunner jobs;
     private JobScheduler scheduler;
     private AdminHttpServer admin;
@@ -196,9 +199,14 @@ public final class PondhouseServer implements AutoCloseable {
             SessionRegistry sessions = new SessionRegistry(engine, config.sessions());
             started.push(sessions);
             metrics.sessionsOpen(sessions::size);
-            queries = new QueryService(config.query(), allocator, new DuckDbArrowTypes(engine.timeZone()),
-                    new StatementAuthorizer(guard, access, auditLog, Clock.systemUTC()), auditLog, metrics, Clock.systemUTC());
-            queries.start();
+            runningQueries = new RunningQueries(config.query());
+            runningQueries.start();
+            started.push(runningQueries);
+            StatementAuthorizer authorizer = new StatementAuthorizer(guard, access, auditLog, Clock.systemUTC());
+            PreparedStatements preparedStatements = new PreparedStatements(config.query().queueTimeout(), authorizer,
+                    new DuckDbArrowTypes(engine.timeZone()));
+            queries = new QueryService(config.query(), allocator, preparedStatements, runningQueries, authorizer, auditLog,
+                    metrics, Clock.systemUTC());
             started.push(queries);
 
             JobRegistry registry = new JobRegistry().register(RefreshJob.definition(views));
@@ -231,7 +239,8 @@ public final class PondhouseServer implements AutoCloseable {
             BearerTokenAuthenticator authenticator = new BearerTokenAuthenticator(users, config.auth().tokenLifetime(),
                     config.auth().tokenIdleTimeout(), config.auth().maxTokensPerUser(), access::rulesFingerprint, auditLog,
                     Clock.systemUTC());
-            PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries,
+            PondhouseFlightSqlProducer producer = new PondhouseFlightSqlProducer(sessions, queries, preparedStatements,
+                    runningQueries,
                     new SessionControl(config.query().queueTimeout()), engine.catalog(),
                     new ServerSqlInfo(version(), arrowVersion(), new ServerFeatures(true, true, true)), allocator,
                     new JobActions(jobCommands, authenticator::user, json), ingest);
@@ -353,7 +362,7 @@ public final class PondhouseServer implements AutoCloseable {
         if (flight != null) {
             flight.stopAccepting();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (queries != null && queries.runningCount() > 0 && System.nanoTime() < deadline) {
+            while (runningQueries != null && runningQueries.count() > 0 && System.nanoTime() < deadline) {
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {
@@ -363,8 +372,11 @@ public final class PondhouseServer implements AutoCloseable {
             }
         }
         if (queries != null) {
-            // Interrupt what is still running so its streams end before the endpoint closes.
+            // No new executions; then interrupt what is still running so its streams end before the endpoint closes.
             queries.close();
+        }
+        if (runningQueries != null) {
+            runningQueries.close();
         }
         while (!started.isEmpty()) {
             AutoCloseable component = started.pop();

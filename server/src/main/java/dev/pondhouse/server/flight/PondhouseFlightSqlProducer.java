@@ -5,34 +5,24 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.ingest.BulkIngest;
 import dev.pondhouse.server.query.PreparedQuery;
+import dev.pondhouse.server.query.PreparedStatements;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.QuerySession;
+import dev.pondhouse.server.query.RunningQueries;
 import dev.pondhouse.server.query.RunningQuery;
 import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
-import dev.pondhouse.server.query.metadata.FlightSqlMetadata;
-import dev.pondhouse.server.query.metadata.KeyMetadata;
-import dev.pondhouse.server.query.metadata.TableVisibility;
-import dev.pondhouse.server.query.metadata.XdbcTypeInfo;
 import dev.pondhouse.server.query.metadata.ServerSqlInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
-import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
 import org.apache.arrow.flight.CloseSessionRequest;
@@ -47,8 +37,6 @@ import org.apache.arrow.flight.GetSessionOptionsResult;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
-import org.apache.arrow.flight.SessionOptionValue;
-import org.apache.arrow.flight.SessionOptionValueFactory;
 import org.apache.arrow.flight.SetSessionOptionsRequest;
 import org.apache.arrow.flight.SetSessionOptionsResult;
 import org.apache.arrow.flight.Ticket;
@@ -77,8 +65,6 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The Flight SQL protocol adapter: decodes commands, finds the caller's session, hands the work to
@@ -88,35 +74,39 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * statement surface on execute and the schema is exact; they start running then too, on an execution
  * thread, while the client comes back for the result, and the result waits for the one DoGet that
  * reads it.
+ *
+ * <p>Handles statements, prepared statements, transactions, sessions, actions and bulk ingest
+ * itself; the metadata commands are answered by {@link MetadataCommands}, session options by
+ * {@link SessionOptions}, and a caller's session is found by {@link CallerSessions}.
  */
 public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
-    private static final String CATALOG_OPTION = "catalog";
-    private static final String SCHEMA_OPTION = "schema";
-
     private final SessionRegistry sessions;
     private final QueryService queries;
+    private final PreparedStatements preparedStatements;
+    private final RunningQueries runningQueries;
     private final SessionControl sessionControl;
-    private final FlightSqlMetadata metadata;
-    private final KeyMetadata keys;
-    private final XdbcTypeInfo typeInfo;
-    private final ServerSqlInfo sqlInfo;
+    private final CallerSessions callerSessions;
+    private final MetadataCommands metadata;
+    private final SessionOptions sessionOptions;
     private final BufferAllocator allocator;
     private final ResultStreamer streamer;
     private final JobActions jobActions;
     private final BulkIngest ingest;
     private final String catalog;
 
-    public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries, SessionControl sessionControl,
+    public PondhouseFlightSqlProducer(SessionRegistry sessions, QueryService queries,
+            PreparedStatements preparedStatements, RunningQueries runningQueries, SessionControl sessionControl,
             String catalog, ServerSqlInfo sqlInfo,
             BufferAllocator allocator, JobActions jobActions, BulkIngest ingest) {
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.queries = requireNonNull(queries, "queries is null");
+        this.preparedStatements = requireNonNull(preparedStatements, "preparedStatements is null");
+        this.runningQueries = requireNonNull(runningQueries, "runningQueries is null");
         this.sessionControl = requireNonNull(sessionControl, "sessionControl is null");
-        this.metadata = new FlightSqlMetadata(allocator, catalog);
-        this.keys = new KeyMetadata(allocator, catalog);
-        this.typeInfo = new XdbcTypeInfo(allocator);
-        this.sqlInfo = requireNonNull(sqlInfo, "sqlInfo is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
+        this.callerSessions = new CallerSessions(sessions);
+        this.metadata = new MetadataCommands(callerSessions, queries, sessionControl, catalog, sqlInfo, allocator);
+        this.sessionOptions = new SessionOptions(callerSessions, sessionControl);
         this.streamer = new ResultStreamer(queries);
         this.jobActions = requireNonNull(jobActions, "jobActions is null");
         this.ingest = requireNonNull(ingest, "ingest is null");
@@ -126,27 +116,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     // ---- sessions -------------------------------------------------------------------------
 
     private QuerySession session(CallContext context) {
-        String user = context.peerIdentity();
-        if (user == null || user.isEmpty()) {
-            throw CallStatus.UNAUTHENTICATED.withDescription("log in first").toRuntimeException();
-        }
-        SessionMiddleware middleware = context.getMiddleware(SessionMiddleware.KEY);
-        String id = middleware.cookieSession()
-                .or(() -> middleware.bearerToken().map(PondhouseFlightSqlProducer::sessionForToken))
-                .orElseGet(sessions::newSessionId);
-        QuerySession session = sessions.open(id, user, middleware.clientAddress());
-        middleware.sendSession(id);
-        return session;
-    }
-
-    /** A client without cookies gets one session per login, named by a digest of its token. */
-    private static String sessionForToken(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("session:" + token).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 18);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return callerSessions.of(context);
     }
 
     private static Optional<String> transaction(boolean present, ByteString id) {
@@ -188,12 +158,12 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public SchemaResult getSchemaStatement(CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
         return call(() -> {
             QuerySession session = session(context);
-            PreparedQuery prepared = queries.prepare(session, command.getQuery(),
+            PreparedQuery prepared = preparedStatements.prepare(session, command.getQuery(),
                     transaction(command.hasTransactionId(), command.getTransactionId()));
             try {
                 return new SchemaResult(prepared.datasetSchema());
             } finally {
-                queries.closePrepared(session, prepared.handle());
+                preparedStatements.closePrepared(session, prepared.handle());
             }
         });
     }
@@ -202,14 +172,14 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public SchemaResult getSchemaPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
             FlightDescriptor descriptor) {
         return call(() -> new SchemaResult(
-                queries.prepared(session(context), command.getPreparedStatementHandle().toStringUtf8()).datasetSchema()));
+                preparedStatements.prepared(session(context), command.getPreparedStatementHandle().toStringUtf8()).datasetSchema()));
     }
 
     @Override
     public void getStreamStatement(TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
         RunningQuery query;
         try {
-            query = queries.claim(ticket.getStatementHandle().toStringUtf8(), context.peerIdentity());
+            query = runningQueries.claim(ticket.getStatementHandle().toStringUtf8(), context.peerIdentity());
         } catch (RuntimeException e) {
             listener.error(FlightErrors.toFlight(e));
             return;
@@ -224,7 +194,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
         try {
             query = queries.executePrepared(session(context), command.getPreparedStatementHandle().toStringUtf8(),
                     Optional.empty(), listener::isCancelled);
-            query = queries.claim(query.id(), context.peerIdentity());
+            query = runningQueries.claim(query.id(), context.peerIdentity());
         } catch (RuntimeException e) {
             listener.error(FlightErrors.toFlight(e));
             return;
@@ -283,9 +253,9 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     private void bindParameters(QuerySession session, String handle, FlightStream flightStream) {
         List<List<Object>> rows = new ArrayList<>();
         while (flightStream.next()) {
-            rows.addAll(QueryService.parameterRows(flightStream.getRoot()));
+            rows.addAll(PreparedStatements.parameterRows(flightStream.getRoot()));
         }
-        queries.bind(session, handle, rows);
+        preparedStatements.bind(session, handle, rows);
     }
 
     private List<PutResult> updateResult(long changed) {
@@ -303,7 +273,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public void createPreparedStatement(ActionCreatePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
         respondOne(listener, () -> {
-            PreparedQuery prepared = queries.prepare(session(context), request.getQuery(),
+            PreparedQuery prepared = preparedStatements.prepare(session(context), request.getQuery(),
                     transaction(request.hasTransactionId(), request.getTransactionId()));
             ActionCreatePreparedStatementResult result = ActionCreatePreparedStatementResult.newBuilder()
                     .setPreparedStatementHandle(ByteString.copyFromUtf8(prepared.handle()))
@@ -318,7 +288,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     public void closePreparedStatement(ActionClosePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
         try {
-            queries.closePrepared(session(context), request.getPreparedStatementHandle().toStringUtf8());
+            preparedStatements.closePrepared(session(context), request.getPreparedStatementHandle().toStringUtf8());
             listener.onCompleted();
         } catch (RuntimeException e) {
             listener.onError(FlightErrors.toFlight(e));
@@ -358,7 +328,7 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
             for (FlightEndpoint endpoint : request.getInfo().getEndpoints()) {
                 Optional<String> id = queryId(endpoint.getTicket());
                 if (id.isPresent()) {
-                    cancelled |= queries.cancel(id.get(), context.peerIdentity());
+                    cancelled |= runningQueries.cancel(id.get(), context.peerIdentity());
                 }
             }
             return cancelled ? CancelStatus.CANCELLED : CancelStatus.NOT_CANCELLABLE;
@@ -380,232 +350,126 @@ public final class PondhouseFlightSqlProducer implements FlightSqlProducer {
     @Override
     public void setSessionOptions(SetSessionOptionsRequest request, CallContext context,
             StreamListener<SetSessionOptionsResult> listener) {
-        respondOne(listener, () -> {
-            Map<String, SetSessionOptionsResult.Error> errors = new HashMap<>();
-            Optional<String> catalog = Optional.empty();
-            Optional<String> schema = Optional.empty();
-            for (Map.Entry<String, SessionOptionValue> option : request.getSessionOptions().entrySet()) {
-                Optional<String> value = stringValue(option.getValue());
-                if (!option.getKey().equals(CATALOG_OPTION) && !option.getKey().equals(SCHEMA_OPTION)) {
-                    errors.put(option.getKey(), new SetSessionOptionsResult.Error(SetSessionOptionsResult.ErrorValue.INVALID_NAME));
-                } else if (value.isEmpty()) {
-                    errors.put(option.getKey(), new SetSessionOptionsResult.Error(SetSessionOptionsResult.ErrorValue.INVALID_VALUE));
-                } else if (option.getKey().equals(CATALOG_OPTION)) {
-                    catalog = value;
-                } else {
-                    schema = value;
-                }
-            }
-            if (errors.isEmpty()) {
-                sessionControl.use(session(context), catalog, schema);
-            }
-            return new SetSessionOptionsResult(errors);
-        });
-    }
-
-    private static Optional<String> stringValue(SessionOptionValue value) {
-        String[] holder = new String[1];
-        value.acceptVisitor(new org.apache.arrow.flight.SessionOptionValueVisitor<Void>() {
-            @Override
-            public Void visit(String text) {
-                holder[0] = text;
-                return null;
-            }
-
-            @Override
-            public Void visit(boolean flag) {
-                return null;
-            }
-
-            @Override
-            public Void visit(long number) {
-                return null;
-            }
-
-            @Override
-            public Void visit(double number) {
-                return null;
-            }
-
-            @Override
-            public Void visit(String[] texts) {
-                return null;
-            }
-
-            @Override
-            public Void visit(Void empty) {
-                return null;
-            }
-        });
-        return Optional.ofNullable(holder[0]);
+        respondOne(listener, () -> sessionOptions.set(request, context));
     }
 
     @Override
     public void getSessionOptions(GetSessionOptionsRequest request, CallContext context,
             StreamListener<GetSessionOptionsResult> listener) {
-        respondOne(listener, () -> {
-            List<String> current = sessionControl.currentCatalogAndSchema(session(context));
-            return new GetSessionOptionsResult(Map.of(
-                    CATALOG_OPTION, SessionOptionValueFactory.makeSessionOptionValue(current.get(0)),
-                    SCHEMA_OPTION, SessionOptionValueFactory.makeSessionOptionValue(current.get(1))));
-        });
+        respondOne(listener, () -> sessionOptions.get(context));
     }
 
     @Override
     public void closeSession(CloseSessionRequest request, CallContext context, StreamListener<CloseSessionResult> listener) {
         respondOne(listener, () -> {
             QuerySession session = session(context);
-            queries.cancelSession(session);
+            runningQueries.cancelSession(session);
             sessions.close(session);
             return new CloseSessionResult(CloseSessionResult.Status.CLOSED);
         });
     }
 
-    // ---- metadata -------------------------------------------------------------------------
-
-    private FlightInfo metadataInfo(Message command, FlightDescriptor descriptor, Schema schema) {
-        Ticket ticket = new Ticket(Any.pack(command).toByteArray());
-        return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
-    }
-
-    private void sendMetadata(CallContext context, ServerStreamListener listener, Listing listing) {
-        VectorSchemaRoot root;
-        try {
-            QuerySession session = session(context);
-            TableVisibility visibility = queries.visibility(session);
-            root = sessionControl.metadata(session, connection -> listing.list(connection, visibility));
-        } catch (RuntimeException e) {
-            listener.error(FlightErrors.toFlight(e));
-            return;
-        }
-        sendRoot(root, listener);
-    }
-
-    /** A catalog listing filtered to what the session's user may see. */
-    @FunctionalInterface
-    private interface Listing {
-        VectorSchemaRoot list(java.sql.Connection connection, TableVisibility visibility) throws java.sql.SQLException;
-    }
-
-    private static void sendRoot(VectorSchemaRoot root, ServerStreamListener listener) {
-        try (root) {
-            listener.start(root);
-            listener.putNext();
-        } catch (RuntimeException e) {
-            listener.error(FlightErrors.toFlight(e));
-            return;
-        }
-        listener.completed();
-    }
+    // ---- metadata (answered by MetadataCommands) -------------------------------------------
 
     @Override
     public FlightInfo getFlightInfoSqlInfo(CommandGetSqlInfo request, CallContext context, FlightDescriptor descriptor) {
-        return metadataInfo(request, descriptor, Schemas.GET_SQL_INFO_SCHEMA);
+        return metadata.sqlInfoInfo(request, descriptor);
     }
 
     @Override
     public void getStreamSqlInfo(CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
-        sqlInfo.streamSqlInfo(command, listener);
+        metadata.streamSqlInfo(command, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoTypeInfo(CommandGetXdbcTypeInfo request, CallContext context, FlightDescriptor descriptor) {
-        return metadataInfo(request, descriptor, Schemas.GET_TYPE_INFO_SCHEMA);
+        return metadata.typeInfoInfo(request, descriptor);
     }
 
     @Override
     public void getStreamTypeInfo(CommandGetXdbcTypeInfo request, CallContext context, ServerStreamListener listener) {
-        try {
-            sendRoot(typeInfo.typeInfo(request), listener);
-        } catch (RuntimeException e) {
-            listener.error(FlightErrors.toFlight(e));
-        }
+        metadata.streamTypeInfo(request, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoCatalogs(CommandGetCatalogs request, CallContext context, FlightDescriptor descriptor) {
-        return metadataInfo(request, descriptor, Schemas.GET_CATALOGS_SCHEMA);
+        return metadata.catalogsInfo(request, descriptor);
     }
 
     @Override
     public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, (connection, visibility) -> metadata.catalogs(connection, visibility));
+        metadata.streamCatalogs(context, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoSchemas(CommandGetDbSchemas request, CallContext context, FlightDescriptor descriptor) {
-        return metadataInfo(request, descriptor, Schemas.GET_SCHEMAS_SCHEMA);
+        return metadata.schemasInfo(request, descriptor);
     }
 
     @Override
     public void getStreamSchemas(CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, (connection, visibility) -> metadata.schemas(connection, visibility, command));
+        metadata.streamSchemas(command, context, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoTables(CommandGetTables request, CallContext context, FlightDescriptor descriptor) {
-        return metadataInfo(request, descriptor,
-                request.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA);
+        return metadata.tablesInfo(request, descriptor);
     }
 
     @Override
     public void getStreamTables(CommandGetTables command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, (connection, visibility) -> metadata.tables(connection, visibility, command));
+        metadata.streamTables(command, context, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoTableTypes(CommandGetTableTypes request, CallContext context, FlightDescriptor descriptor) {
-        return metadataInfo(request, descriptor, Schemas.GET_TABLE_TYPES_SCHEMA);
+        return metadata.tableTypesInfo(request, descriptor);
     }
 
     @Override
     public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-        try {
-            sendRoot(metadata.tableTypes(), listener);
-        } catch (RuntimeException e) {
-            listener.error(FlightErrors.toFlight(e));
-        }
+        metadata.streamTableTypes(listener);
     }
 
     @Override
     public FlightInfo getFlightInfoPrimaryKeys(CommandGetPrimaryKeys request, CallContext context, FlightDescriptor descriptor) {
-        return metadataInfo(request, descriptor, Schemas.GET_PRIMARY_KEYS_SCHEMA);
+        return metadata.primaryKeysInfo(request, descriptor);
     }
 
     @Override
     public void getStreamPrimaryKeys(CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, (connection, visibility) -> keys.primaryKeys(connection, visibility, command));
+        metadata.streamPrimaryKeys(command, context, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoExportedKeys(CommandGetExportedKeys request, CallContext context, FlightDescriptor descriptor) {
-        return metadataInfo(request, descriptor, Schemas.GET_EXPORTED_KEYS_SCHEMA);
+        return metadata.exportedKeysInfo(request, descriptor);
+    }
+
+    @Override
+    public void getStreamExportedKeys(CommandGetExportedKeys command, CallContext context, ServerStreamListener listener) {
+        metadata.streamExportedKeys(command, context, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoImportedKeys(CommandGetImportedKeys request, CallContext context, FlightDescriptor descriptor) {
-        return metadataInfo(request, descriptor, Schemas.GET_IMPORTED_KEYS_SCHEMA);
+        return metadata.importedKeysInfo(request, descriptor);
+    }
+
+    @Override
+    public void getStreamImportedKeys(CommandGetImportedKeys command, CallContext context, ServerStreamListener listener) {
+        metadata.streamImportedKeys(command, context, listener);
     }
 
     @Override
     public FlightInfo getFlightInfoCrossReference(CommandGetCrossReference request, CallContext context,
             FlightDescriptor descriptor) {
-        return metadataInfo(request, descriptor, Schemas.GET_CROSS_REFERENCE_SCHEMA);
-    }
-
-    @Override
-    public void getStreamExportedKeys(CommandGetExportedKeys command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, (connection, visibility) -> keys.exportedKeys(connection, visibility, command));
-    }
-
-    @Override
-    public void getStreamImportedKeys(CommandGetImportedKeys command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, (connection, visibility) -> keys.importedKeys(connection, visibility, command));
+        return metadata.crossReferenceInfo(request, descriptor);
     }
 
     @Override
     public void getStreamCrossReference(CommandGetCrossReference command, CallContext context, ServerStreamListener listener) {
-        sendMetadata(context, listener, (connection, visibility) -> keys.crossReference(connection, visibility, command));
+        metadata.streamCrossReference(command, context, listener);
     }
 
     // ---- plumbing -------------------------------------------------------------------------
