@@ -103,8 +103,8 @@ final class DataFileStager {
         while (body.endsWith(";")) {
             body = body.substring(0, body.length() - 1).strip();
         }
-        body = timestampsAsUtc(body, describe(duckdb, "SELECT * FROM (" + body + ")"));
-        List<DeltaSchemas.Column> columns = describe(duckdb, body);
+        body = timestampsAsUtc(body, DeltaSchemas.describe(duckdb, "SELECT * FROM (" + body + ")"));
+        List<DeltaSchemas.Column> columns = DeltaSchemas.describe(duckdb, body);
         List<DeltaSchemas.Column> dataColumns = checkColumns(columns, partitionColumns);
         Files.createDirectories(stagingDirectory);
         Path folder = Files.createTempDirectory(stagingDirectory, "write-");
@@ -147,7 +147,7 @@ final class DataFileStager {
         if (staged.columns().isPresent()) {
             columns = staged.columns().get();
         } else if (partitionColumns.isEmpty()) {
-            columns = describe(duckdb, parquetScan(staged.files().get(0).file()));
+            columns = DeltaSchemas.describe(duckdb, parquetScan(staged.files().get(0).file()));
         } else {
             throw new DeltaWriteException(Reason.INVALID_INPUT, "staged files of a partitioned table need their columns"
                     + " declared: the files do not hold the partition columns " + partitionColumns);
@@ -162,7 +162,7 @@ final class DataFileStager {
         }
         List<StagedDataFile> files = new ArrayList<>();
         for (TableData.StagedFile file : staged.files()) {
-            List<DeltaSchemas.Column> fileColumns = describe(duckdb, parquetScan(file.file()));
+            List<DeltaSchemas.Column> fileColumns = DeltaSchemas.describe(duckdb, parquetScan(file.file()));
             if (!fileColumns.equals(dataColumns)) {
                 throw new DeltaWriteException(Reason.INVALID_INPUT, "staged file " + file.file() + " has the columns "
                         + fileColumns + " but the table's data files need " + dataColumns);
@@ -266,15 +266,5 @@ final class DataFileStager {
 
     private static String parquetScan(Path file) {
         return "SELECT * FROM read_parquet(" + SqlIdentifiers.literal(file.toString()) + ", hive_partitioning = false)";
-    }
-
-    private static List<DeltaSchemas.Column> describe(Connection duckdb, String select) throws SQLException {
-        List<DeltaSchemas.Column> columns = new ArrayList<>();
-        try (Statement statement = duckdb.createStatement(); ResultSet result = statement.executeQuery("DESCRIBE " + select)) {
-            while (result.next()) {
-                columns.add(new DeltaSchemas.Column(result.getString("column_name"), result.getString("column_type")));
-            }
-        }
-        return columns;
     }
 }

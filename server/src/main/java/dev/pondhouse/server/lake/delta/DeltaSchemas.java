@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,5 +172,16 @@ public final class DeltaSchemas {
                     + ", which has no Delta equivalent at reader 1 / writer 2; cast it (e.g. HUGEINT to DECIMAL(38,0), "
                     + "UUID to VARCHAR, TIME to VARCHAR) before writing it to a Delta table");
         };
+    }
+
+    /** The columns DuckDB gives the result of {@code select} ({@code DESCRIBE}), with their DuckDB types. */
+    public static List<Column> describe(Connection duckdb, String select) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        try (Statement statement = duckdb.createStatement(); ResultSet result = statement.executeQuery("DESCRIBE " + select)) {
+            while (result.next()) {
+                columns.add(new Column(result.getString("column_name"), result.getString("column_type")));
+            }
+        }
+        return columns;
     }
 }

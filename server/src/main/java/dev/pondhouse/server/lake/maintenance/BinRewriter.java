@@ -20,7 +20,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -77,7 +76,7 @@ final class BinRewriter {
         try (DataFileSource.BinFiles local = dataFiles.read(tableRoot, inputs)) {
             String scan = "read_parquet([" + local.paths().stream().map(path -> SqlIdentifiers.literal(path.toString()))
                     .collect(Collectors.joining(", ")) + "], hive_partitioning = false)";
-            String projection = describe(duckdb, "SELECT * FROM " + scan).stream()
+            String projection = DeltaSchemas.describe(duckdb, "SELECT * FROM " + scan).stream()
                     .map(column -> column.duckDbType().equalsIgnoreCase("TIMESTAMP")
                             // As the writer stages it: Delta timestamps are instants (see DataFileStager).
                             ? "(" + SqlIdentifiers.quote(column.name()) + " AT TIME ZONE 'UTC') AS "
@@ -103,7 +102,7 @@ final class BinRewriter {
 
     /** The columns of a rewritten file, as DuckDB reads it. */
     static List<DeltaSchemas.Column> columns(Connection duckdb, Path file) throws SQLException {
-        return describe(duckdb, "SELECT * FROM read_parquet(" + SqlIdentifiers.literal(file.toString())
+        return DeltaSchemas.describe(duckdb, "SELECT * FROM read_parquet(" + SqlIdentifiers.literal(file.toString())
                 + ", hive_partitioning = false)");
     }
 
@@ -124,16 +123,6 @@ final class BinRewriter {
                 log.warn("{}: cannot delete the uncommitted rewritten file {}; it stays for vacuum", tableRoot, name, e);
             }
         }
-    }
-
-    private static List<DeltaSchemas.Column> describe(Connection duckdb, String select) throws SQLException {
-        List<DeltaSchemas.Column> columns = new ArrayList<>();
-        try (Statement statement = duckdb.createStatement(); ResultSet result = statement.executeQuery("DESCRIBE " + select)) {
-            while (result.next()) {
-                columns.add(new DeltaSchemas.Column(result.getString("column_name"), result.getString("column_type")));
-            }
-        }
-        return columns;
     }
 
     /**
