@@ -1,5 +1,7 @@
 package dev.pondhouse.server.jobs;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.pondhouse.server.lake.LakeTableName;
 import java.util.List;
 import java.util.Map;
@@ -38,4 +40,34 @@ public interface Job {
      * @throws Exception when it failed; see the class comment for how errors reach users
      */
     Map<String, Object> run(JobContext context) throws Exception;
+
+    /** What a job made by {@link #of} does when it runs. */
+    @FunctionalInterface
+    interface Work {
+        /** As {@link Job#run}. */
+        Map<String, Object> run(JobContext context) throws Exception;
+    }
+
+    /** A job of {@code type} that writes {@code tables} and does {@code work}. */
+    static Job of(String type, List<LakeTableName> tables, Work work) {
+        String name = requireNonNull(type, "type is null");
+        List<LakeTableName> written = List.copyOf(tables);
+        requireNonNull(work, "work is null");
+        return new Job() {
+            @Override
+            public String type() {
+                return name;
+            }
+
+            @Override
+            public List<LakeTableName> tables() {
+                return written;
+            }
+
+            @Override
+            public Map<String, Object> run(JobContext context) throws Exception {
+                return work.run(context);
+            }
+        };
+    }
 }

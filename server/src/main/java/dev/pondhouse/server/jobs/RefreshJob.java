@@ -3,7 +3,6 @@ package dev.pondhouse.server.jobs;
 import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.engine.ViewPublisher;
-import dev.pondhouse.server.lake.LakeTableName;
 import java.util.List;
 import java.util.Map;
 
@@ -12,38 +11,21 @@ import java.util.Map;
  * periodic refresh ({@code lake.refresh-interval}) does. Takes no table and no parameters: the whole
  * lake is read. Useful right after a table was changed outside the server, or with polling off.
  */
-public final class RefreshJob implements Job {
+public final class RefreshJob {
     public static final String NAME = "refresh";
 
-    private final ViewPublisher views;
-
-    private RefreshJob(ViewPublisher views) {
-        this.views = requireNonNull(views, "views is null");
-    }
+    private RefreshJob() {}
 
     public static JobDefinition definition(ViewPublisher views) {
         requireNonNull(views, "views is null");
         return new JobDefinition(NAME, "Re-reads the lake and republishes the views of new, changed and removed tables.",
                 JobDefinition.TableArgument.NONE, request -> {
                     request.parameters().requireOnly();
-                    return new RefreshJob(views);
+                    return Job.of(NAME, List.of(), context -> {
+                        context.progress(0, "reading the lake");
+                        int changed = views.refresh();
+                        return Map.of("viewsChanged", changed, "tablesServed", views.servedTables().size());
+                    });
                 });
-    }
-
-    @Override
-    public String type() {
-        return NAME;
-    }
-
-    @Override
-    public List<LakeTableName> tables() {
-        return List.of();
-    }
-
-    @Override
-    public Map<String, Object> run(JobContext context) throws Exception {
-        context.progress(0, "reading the lake");
-        int changed = views.refresh();
-        return Map.of("viewsChanged", changed, "tablesServed", views.servedTables().size());
     }
 }

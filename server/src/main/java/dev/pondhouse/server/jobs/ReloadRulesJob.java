@@ -6,8 +6,8 @@ import dev.pondhouse.security.rules.ReloadResult;
 import dev.pondhouse.security.rules.RuleFileWatcher;
 import dev.pondhouse.security.rules.RuleProblem;
 import dev.pondhouse.server.error.PondhouseException;
-import dev.pondhouse.server.lake.LakeTableName;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -16,43 +16,27 @@ import java.util.stream.Collectors;
  * that cannot be used fails the job with its problems, line by line; the rules in force stay as they
  * were. Registered only when {@code auth.rules-file} is set.
  */
-public final class ReloadRulesJob implements Job {
+public final class ReloadRulesJob {
     public static final String NAME = "reload-rules";
 
-    private final RuleFileWatcher rules;
-
-    private ReloadRulesJob(RuleFileWatcher rules) {
-        this.rules = requireNonNull(rules, "rules is null");
-    }
+    private ReloadRulesJob() {}
 
     public static JobDefinition definition(RuleFileWatcher rules) {
         requireNonNull(rules, "rules is null");
         return new JobDefinition(NAME, "Reads the access rule file now; a bad file keeps the rules in force.",
                 JobDefinition.TableArgument.NONE, request -> {
                     request.parameters().requireOnly();
-                    return new ReloadRulesJob(rules);
+                    return Job.of(NAME, List.of(), context -> reload(rules, context));
                 });
     }
 
-    @Override
-    public String type() {
-        return NAME;
-    }
-
-    @Override
-    public List<LakeTableName> tables() {
-        return List.of();
-    }
-
-    @Override
-    public Map<String, Object> run(JobContext context) {
+    private static Map<String, Object> reload(RuleFileWatcher rules, JobContext context) {
         context.progress(0, "reading the rule file");
         ReloadResult result = rules.reload();
         if (result.outcome() == ReloadResult.Outcome.REJECTED) {
             throw PondhouseException.userError("the rule file was not put in force; the previous rules stay: "
                     + result.problems().stream().map(RuleProblem::toString).collect(Collectors.joining("; ")));
         }
-        return Map.of("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT),
-                "rules", result.inForce().rules().size());
+        return Map.of("outcome", result.outcome().name().toLowerCase(Locale.ROOT), "rules", result.inForce().rules().size());
     }
 }

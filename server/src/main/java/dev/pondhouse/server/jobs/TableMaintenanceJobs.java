@@ -65,7 +65,8 @@ public final class TableMaintenanceJobs {
                                     .map(size -> CompactionSettings.forTarget(size(parameters, "target-size", size)))
                                     .orElse(CompactionSettings.DEFAULT);
                             LakeTableName table = request.table().orElseThrow();
-                            return job("compact", table, context -> compact(lake, engine, table, settings, committed, context));
+                            return Job.of("compact", List.of(table),
+                                    context -> compact(lake, engine, table, settings, committed, context));
                         }),
                 new JobDefinition("vacuum", "Deletes data files no snapshot within retention (default 7d) needs; "
                         + "dry-run lists them.", JobDefinition.TableArgument.EXISTING, request -> {
@@ -74,7 +75,7 @@ public final class TableMaintenanceJobs {
                                     duration(parameters, "retention").orElse(TableVacuum.DEFAULT_RETENTION),
                                     parameters.bool("dry-run").orElse(false), parameters.bool("force").orElse(false));
                             LakeTableName table = request.table().orElseThrow();
-                            return job("vacuum", table, context -> vacuum(lake, table, options, clock, context));
+                            return Job.of("vacuum", List.of(table), context -> vacuum(lake, table, options, clock, context));
                         }),
                 new JobDefinition("checkpoint", "Writes a checkpoint and deletes log files older than log-retention "
                         + "(default 30d).", JobDefinition.TableArgument.EXISTING, request -> {
@@ -83,7 +84,8 @@ public final class TableMaintenanceJobs {
                                     duration(parameters, "log-retention").orElse(LogMaintenanceOptions.DEFAULT_LOG_RETENTION),
                                     true, parameters.bool("force").orElse(false));
                             LakeTableName table = request.table().orElseThrow();
-                            return job("checkpoint", table, context -> checkpoint(lake, table, options, clock, context));
+                            return Job.of("checkpoint", List.of(table),
+                                    context -> checkpoint(lake, table, options, clock, context));
                         }));
     }
 
@@ -170,29 +172,5 @@ public final class TableMaintenanceJobs {
         result.cutoffCheckpoint().ifPresent(version -> summary.put("cutoffCheckpoint", version));
         summary.put("deletedLogFiles", result.deletedFiles());
         return summary;
-    }
-
-    private static Job job(String type, LakeTableName table, Work work) {
-        return new Job() {
-            @Override
-            public String type() {
-                return type;
-            }
-
-            @Override
-            public List<LakeTableName> tables() {
-                return List.of(table);
-            }
-
-            @Override
-            public Map<String, Object> run(JobContext context) throws Exception {
-                return work.run(context);
-            }
-        };
-    }
-
-    @FunctionalInterface
-    private interface Work {
-        Map<String, Object> run(JobContext context) throws Exception;
     }
 }
