@@ -1,19 +1,16 @@
 package dev.pondhouse.server.cli;
 
 import dev.pondhouse.server.config.ConfigException;
-import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.ingest.FolderIngest;
 import dev.pondhouse.server.lake.LakeTableName;
 import dev.pondhouse.server.pipeline.JobProgress;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -29,17 +26,14 @@ public final class IngestFolderCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TABLE", description = "The table, schema.table, as in ingest.folders.")
     String table;
 
-    @Option(names = "--config", description = "YAML configuration file (lake.root or lake.store: azure, ingest.folders, ...).")
-    Optional<Path> config;
-
-    @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE", description = "Override one configuration key. Repeatable.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions configuration = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
         ServerConfig loaded;
         try {
-            loaded = new ConfigLoader().load(config, System.getenv(), overrides);
+            loaded = configuration.load();
         } catch (ConfigException e) {
             System.err.println("pondhouse: " + e.getMessage());
             return 2;

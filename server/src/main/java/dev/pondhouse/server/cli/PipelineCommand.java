@@ -1,7 +1,6 @@
 package dev.pondhouse.server.cli;
 
 import dev.pondhouse.server.config.ConfigException;
-import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.config.ServerConfig;
 import dev.pondhouse.server.engine.JobEngine;
 import dev.pondhouse.server.error.PondhouseException;
@@ -11,12 +10,11 @@ import dev.pondhouse.server.pipeline.PipelineResult;
 import dev.pondhouse.server.pipeline.PipelineRunner;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,12 +47,8 @@ public final class PipelineCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline's name (its file name without .yaml).")
         String name;
 
-        @Option(names = "--config", description = "YAML configuration file (lake.root or lake.store: azure, pipelines.directory, ...).")
-        Optional<Path> config;
-
-        @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE",
-                description = "Override one configuration key, e.g. --set pipelines.threads=4. Repeatable.")
-        Map<String, String> overrides = new LinkedHashMap<>();
+        @Mixin
+        ConfigOptions configuration = new ConfigOptions();
 
         @Option(names = "--run-id", paramLabel = "NUMBER",
                 description = "The run number recorded in each step's commit (default: the current time in"
@@ -66,7 +60,7 @@ public final class PipelineCommand implements Runnable {
             PrintStream out = System.out;
             ServerConfig loaded;
             try {
-                loaded = new ConfigLoader().load(config, System.getenv(), overrides);
+                loaded = configuration.load();
             } catch (ConfigException e) {
                 System.err.println("pondhouse: " + e.getMessage());
                 return 2;

@@ -12,19 +12,16 @@ import dev.pondhouse.security.UsersFileWatcher;
 import dev.pondhouse.server.PondhouseServer;
 import dev.pondhouse.server.config.AuthSection;
 import dev.pondhouse.server.config.ConfigException;
-import dev.pondhouse.server.config.ConfigLoader;
 import dev.pondhouse.server.config.JwtSection;
 import dev.pondhouse.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code pondhouse serve --config FILE}: runs a configured server. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -33,19 +30,15 @@ import picocli.CommandLine.Option;
 public final class ServeCommand implements Callable<Integer> {
     private static final Duration USERS_POLL_INTERVAL = Duration.ofSeconds(5);
 
-    @Option(names = "--config", description = "YAML configuration file (see the README's configuration reference).")
-    Optional<Path> config;
-
-    @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE",
-            description = "Override one configuration key, e.g. --set flight.port=31338. Repeatable.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions configuration = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
         ServerConfig loaded;
         Users users;
         try {
-            loaded = new ConfigLoader().load(config, System.getenv(), overrides);
+            loaded = configuration.load();
             users = passwordUsers(loaded.auth());
             try {
                 users = new Users(withJwt(users.authenticator(), loaded.auth().jwt()), users.watcher());
