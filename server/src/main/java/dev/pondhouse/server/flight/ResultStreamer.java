@@ -5,6 +5,7 @@ import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.RunningQuery;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.arrow.flight.BackpressureStrategy;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -16,9 +17,17 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * flow control before each batch, so no more than a couple of batches of one result are ever held
  * in memory. The stream ends exactly once, completed or with an error; the query is closed in
  * every case.
+ *
+ * <p>Waiting for flow control polls {@code isReady()} in short slices rather than relying on gRPC's
+ * on-ready callback: gRPC runs a call's callbacks one at a time on the call's own executor, and
+ * this method blocks that executor for the whole stream, so the callback cannot arrive before the
+ * stream ends. With a long slice every pause of the client (a JDBC reader converting values) cost
+ * a whole slice: a 1 s slice made a full {@code lineitem} read through the Flight SQL JDBC driver
+ * 2.5 times slower, with the server and the client both idle about two thirds of the time.
  */
 final class ResultStreamer {
-    private static final long WAIT_SLICE_MILLIS = 1_000;
+    /** How long one look at the client's flow control waits; see the class comment. */
+    static final long WAIT_SLICE_MILLIS = 1;
 
     private final QueryService queries;
 
@@ -46,7 +55,7 @@ final class ResultStreamer {
                 boolean loaded = first == RunningQuery.FirstBatch.LOADED;
                 while (first != RunningQuery.FirstBatch.END && (loaded || reader.loadNextBatch())) {
                     loaded = false;
-                    if (!awaitClient(query, backpressure)) {
+                    if (!awaitClient(backpressure, () -> query.stopReason().isPresent())) {
                         break;
                     }
                     listener.putNext();
@@ -67,8 +76,11 @@ final class ResultStreamer {
         }
     }
 
-    /** Waits until gRPC can take another message; false when the client left or the query was stopped. */
-    private static boolean awaitClient(RunningQuery query, BackpressureStrategy backpressure) {
+    /**
+     * Waits until gRPC can take another message; false when the client left or {@code stopped} says
+     * the query was stopped.
+     */
+    static boolean awaitClient(BackpressureStrategy backpressure, BooleanSupplier stopped) {
         while (true) {
             BackpressureStrategy.WaitResult result = backpressure.waitForListener(WAIT_SLICE_MILLIS);
             switch (result) {
@@ -77,7 +89,7 @@ final class ResultStreamer {
                 case CANCELLED:
                     return false;
                 default:
-                    if (query.stopReason().isPresent()) {
+                    if (stopped.getAsBoolean()) {
                         return false;
                     }
             }
