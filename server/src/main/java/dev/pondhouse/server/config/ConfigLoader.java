@@ -48,6 +48,8 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
     private static final String ENVIRONMENT_PREFIX = "PONDHOUSE_";
+    /** The launcher's own variables ({@code ./pondhouse}, the container entrypoint): not configuration. */
+    static final Set<String> LAUNCHER_VARIABLES = Set.of("PONDHOUSE_JAVA_OPTS", "PONDHOUSE_CLASSPATH");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     /** Sections nested in a section: environment variables name them with {@code _} like any key. */
     private static final Map<String, List<String>> NESTED_SECTIONS = Map.of("lake", List.of("azure"),
@@ -74,7 +76,8 @@ public final class ConfigLoader {
 
     /**
      * @param file the YAML file, if any
-     * @param environment the process environment (only {@code PONDHOUSE_*} variables are read)
+     * @param environment the process environment (only {@code PONDHOUSE_*} variables are read, except
+     *     the launcher's {@code PONDHOUSE_JAVA_OPTS} and {@code PONDHOUSE_CLASSPATH})
      * @param overrides {@code section.key -> value} from the command line
      */
     public ServerConfig load(Optional<Path> file, Map<String, String> environment, Map<String, String> overrides) {
@@ -86,7 +89,7 @@ public final class ConfigLoader {
             refuseSecrets(tree, "configuration file " + file.get());
         }
         for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
-            if (variable.getKey().startsWith(ENVIRONMENT_PREFIX)) {
+            if (variable.getKey().startsWith(ENVIRONMENT_PREFIX) && !LAUNCHER_VARIABLES.contains(variable.getKey())) {
                 String key = nest(variable.getKey().substring(ENVIRONMENT_PREFIX.length())
                         .toLowerCase(Locale.ROOT).replaceFirst("_", ".").replace('_', '-'));
                 set(tree, key, variable.getValue(), "environment variable " + variable.getKey());

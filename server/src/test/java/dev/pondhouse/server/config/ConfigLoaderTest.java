@@ -110,6 +110,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theLaunchersOwnVariablesAreNotConfiguration() {
+        ServerConfig config = loader.load(Optional.empty(),
+                Map.of("PONDHOUSE_JAVA_OPTS", "-Xmx8g -Dx=y", "PONDHOUSE_CLASSPATH", "/opt/drivers/pg.jar",
+                        "PONDHOUSE_FLIGHT_PORT", "2000", "PONDHOUSE_FLIGHT_PLAINTEXT", "true"),
+                Map.of());
+
+        assertThat(config.flight().port()).isEqualTo(2000);
+    }
+
+    @Test
     void environmentNamesMapToKebabCaseKeys() {
         ServerConfig config = loader.load(Optional.empty(),
                 Map.of("PONDHOUSE_FLIGHT_PLAINTEXT", "true", "PONDHOUSE_LAKE_DEFAULT_SCHEMA", "tpch"), Map.of());
