@@ -205,6 +205,11 @@ public final class QueryService implements AutoCloseable {
             StatementAuthorizer.Authorized authorized = prepared.isPresent()
                     ? statements.recheck(session, connection, prepared.get())
                     : authorizer.authorize(session, connection, sql);
+            if (authorized.changesSession()) {
+                // The connection stays held until the statement ran, so no check of this session
+                // can look up a remembered decision between now and the change.
+                session.checkedStatements().forget();
+            }
             DuckDBPreparedStatement statement;
             try {
                 statement = prepared.isPresent()

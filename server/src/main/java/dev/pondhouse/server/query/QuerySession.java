@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
+import dev.pondhouse.server.query.access.UserAccess;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +24,9 @@ import org.duckdb.DuckDBConnection;
  * The metadata connection is a second connection of the same session, used only under its monitor.
  */
 public final class QuerySession implements AutoCloseable {
+    /** How many allowed queries a session remembers (see {@link CheckedStatements}). */
+    static final int CHECKED_STATEMENTS = 256;
+
     private final String id;
     private final String user;
     private final Optional<String> clientAddress;
@@ -36,6 +40,7 @@ public final class QuerySession implements AutoCloseable {
     private DuckDBConnection metadataConnection;
     private Optional<String> transactionId = Optional.empty();
     private Optional<String> accessKey = Optional.empty();
+    private final CheckedStatements<UserAccess> checkedStatements = new CheckedStatements<>(CHECKED_STATEMENTS);
     private boolean closed;
 
     QuerySession(String id, String user, Optional<String> clientAddress, DuckDBConnection connection) {
@@ -143,6 +148,11 @@ public final class QuerySession implements AutoCloseable {
      * The user's access (roles and the rules that apply to them) that the session's temporary
      * objects were created under; empty before the first statement.
      */
+    /** The queries the statement guard allowed in this session (see {@link CheckedStatements}). */
+    CheckedStatements<UserAccess> checkedStatements() {
+        return checkedStatements;
+    }
+
     synchronized Optional<String> accessKey() {
         return accessKey;
     }

@@ -59,6 +59,8 @@ public final class SessionControl {
         } catch (SQLException e) {
             throw DuckDbErrors.classify(e);
         } finally {
+            // A rollback takes back temporary objects created in the transaction.
+            session.checkedStatements().forget();
             session.transactionId(Optional.empty());
             try {
                 connection.setAutoCommit(true);
@@ -83,6 +85,7 @@ public final class SessionControl {
         } catch (SQLException e) {
             throw DuckDbErrors.classify(e);
         } finally {
+            session.checkedStatements().forget();
             session.release();
         }
     }

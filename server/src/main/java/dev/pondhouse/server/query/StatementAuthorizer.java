@@ -13,6 +13,7 @@ import dev.pondhouse.server.query.guard.GuardContext;
 import dev.pondhouse.server.query.guard.GuardDecision;
 import dev.pondhouse.server.query.guard.QualifiedTable;
 import dev.pondhouse.server.query.guard.StatementGuard;
+import dev.pondhouse.server.query.guard.StatementKind;
 import dev.pondhouse.server.query.guard.TableAccess;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -68,6 +69,10 @@ public final class StatementAuthorizer {
     public Authorized authorize(QuerySession session, Connection connection, String sql) {
         UserAccess userAccess = accessFor(session);
         dropTemporaryObjectsIfAccessChanged(session, userAccess, connection);
+        Optional<Authorized> checkedBefore = session.checkedStatements().find(sql, userAccess);
+        if (checkedBefore.isPresent()) {
+            return checkedBefore.get();
+        }
         Optional<UseStatement> use = UseStatement.parse(sql);
         if (use.isPresent()) {
             return authorizeUse(session, userAccess, use.get(), sql);
@@ -85,7 +90,10 @@ public final class StatementAuthorizer {
                             : table.schema() + "." + table.table())
                     .sorted()
                     .toList();
-            return new Authorized(allowed.sqlToRun(), tables, userAccess.generation());
+            Authorized authorized = new Authorized(allowed.sqlToRun(), tables, userAccess.generation(),
+                    allowed.kind() != StatementKind.QUERY);
+            session.checkedStatements().remember(sql, userAccess, authorized);
+            return authorized;
         }
         GuardDecision.Denied denied = (GuardDecision.Denied) decision;
         if (denied.userSyntaxError()) {
@@ -121,6 +129,7 @@ public final class StatementAuthorizer {
                 for (String command : drops) {
                     statement.execute(command);
                 }
+                session.checkedStatements().forget();
             } catch (SQLException e) {
                 throw DuckDbErrors.classify(e);
             }
@@ -148,7 +157,7 @@ public final class StatementAuthorizer {
         String target = use.second().isPresent()
                 ? SqlIdentifiers.quote(use.first()) + "." + SqlIdentifiers.quote(use.second().get())
                 : SqlIdentifiers.quote(use.first());
-        return new Authorized("USE " + target, List.of(), userAccess.generation());
+        return new Authorized("USE " + target, List.of(), userAccess.generation(), true);
     }
 
     /**
@@ -157,8 +166,10 @@ public final class StatementAuthorizer {
      * @param sql what to run
      * @param tables the tables it reads, {@code schema.table}, for the audit record
      * @param generation the access generation it was checked against
+     * @param changesSession whether running it may change the session's defaults or temporary
+     *     objects (anything but a query), so that the session's checked statements no longer hold
      */
-    public record Authorized(String sql, List<String> tables, long generation) {
+    public record Authorized(String sql, List<String> tables, long generation, boolean changesSession) {
         public Authorized {
             requireNonNull(sql, "sql is null");
             tables = List.copyOf(tables);

@@ -250,6 +250,23 @@ class AccessRulesJdbcTest {
     }
 
     @Test
+    void aQueryAllowedOnATemporaryViewIsCheckedAgainOnceTheViewIsGone() throws Exception {
+        try (Connection analyst = connect("analyst"); Statement statement = analyst.createStatement()) {
+            // A temporary view named like a table the analyst may not read shadows it.
+            statement.execute("CREATE TEMP VIEW orders AS SELECT 7 AS o_orderkey");
+            // Twice: the second run is answered from the session's remembered checks.
+            assertThat(count(analyst, "SELECT count(*) FROM orders")).isEqualTo(1);
+            assertThat(count(analyst, "SELECT count(*) FROM orders")).isEqualTo(1);
+            statement.execute("DROP VIEW orders");
+            // The same text now names the lake table again, which stays denied.
+            assertThatThrownBy(() -> count(analyst, "SELECT count(*) FROM orders"))
+                    .hasMessageContaining("does not exist or you may not read it");
+            statement.execute("CREATE TEMP TABLE orders AS SELECT 1 AS o_orderkey UNION ALL SELECT 2");
+            assertThat(count(analyst, "SELECT count(*) FROM orders")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void useChangesTheDefaultSchemaOnlyToAReadableOne() throws Exception {
         try (Connection analyst = connect("analyst"); Statement statement = analyst.createStatement()) {
             statement.execute("USE tpch");
