@@ -2,6 +2,7 @@ package dev.pondhouse.server.query;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,28 +22,35 @@ import java.util.Optional;
  * because the user's access changed. Those happen while the session's connection is held, and
  * lookups need the connection too, so no lookup sees an entry from before such a change.
  *
- * <p>Only queries are kept, and only up to {@link #MAXIMUM_TEXT_LENGTH} characters of text; the
- * least recently used entry goes when {@link #capacity} is reached. Thread-safe.
+ * <p>Only queries are kept, and none whose text is longer than {@link #MAXIMUM_TEXT_LENGTH}
+ * characters; the least recently used entries go when more than {@code capacity} entries or more
+ * than {@code maximumCharacters} characters of text (the client's and the text to run) are kept,
+ * so a session's memory stays bounded. Thread-safe.
  */
 final class CheckedStatements<A> {
     static final int MAXIMUM_TEXT_LENGTH = 64 * 1024;
 
     private final int capacity;
-    private final Map<String, Entry<A>> entries;
+    private final long maximumCharacters;
+    // Access order: the first entry is the least recently used.
+    private final LinkedHashMap<String, Entry<A>> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private long characters;
 
-    private record Entry<A>(A access, StatementAuthorizer.Authorized authorized) {}
+    private record Entry<A>(A access, StatementAuthorizer.Authorized authorized) {
+        long characters(String sql) {
+            return (long) sql.length() + authorized.sql().length();
+        }
+    }
 
-    CheckedStatements(int capacity) {
+    CheckedStatements(int capacity, long maximumCharacters) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
         }
+        if (maximumCharacters < 1) {
+            throw new IllegalArgumentException("maximumCharacters must be at least 1, not " + maximumCharacters);
+        }
         this.capacity = capacity;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry<A>> eldest) {
-                return size() > CheckedStatements.this.capacity;
-            }
-        };
+        this.maximumCharacters = maximumCharacters;
     }
 
     /** What the guard decided for {@code sql} under exactly this access, if it is remembered. */
@@ -54,15 +62,32 @@ final class CheckedStatements<A> {
     /** Remembers an allowed query; other statements and very long texts are not kept. */
     synchronized void remember(String sql, A access, StatementAuthorizer.Authorized authorized) {
         requireNonNull(access, "access is null");
-        if (authorized.changesSession() || sql.length() > MAXIMUM_TEXT_LENGTH) {
+        if (authorized.changesSession() || sql.length() > MAXIMUM_TEXT_LENGTH
+                || authorized.sql().length() > MAXIMUM_TEXT_LENGTH) {
             return;
         }
-        entries.put(sql, new Entry<>(access, authorized));
+        Entry<A> entry = new Entry<>(access, authorized);
+        Entry<A> replaced = entries.put(sql, entry);
+        if (replaced != null) {
+            characters -= replaced.characters(sql);
+        }
+        characters += entry.characters(sql);
+        Iterator<Map.Entry<String, Entry<A>>> leastRecentlyUsed = entries.entrySet().iterator();
+        while (entries.size() > capacity || characters > maximumCharacters) {
+            Map.Entry<String, Entry<A>> eldest = leastRecentlyUsed.next();
+            characters -= eldest.getValue().characters(eldest.getKey());
+            leastRecentlyUsed.remove();
+        }
     }
 
     /** Forgets everything: the session's defaults or temporary objects may have changed. */
     synchronized void forget() {
         entries.clear();
+        characters = 0;
+    }
+
+    synchronized long characters() {
+        return characters;
     }
 
     synchronized int size() {

@@ -24,8 +24,9 @@ import org.duckdb.DuckDBConnection;
  * The metadata connection is a second connection of the same session, used only under its monitor.
  */
 public final class QuerySession implements AutoCloseable {
-    /** How many allowed queries a session remembers (see {@link CheckedStatements}). */
+    /** How many allowed queries a session remembers, and their characters of text at most (see {@link CheckedStatements}). */
     static final int CHECKED_STATEMENTS = 256;
+    static final int CHECKED_STATEMENT_CHARACTERS = 512 * 1024;
 
     private final String id;
     private final String user;
@@ -40,7 +41,8 @@ public final class QuerySession implements AutoCloseable {
     private DuckDBConnection metadataConnection;
     private Optional<String> transactionId = Optional.empty();
     private Optional<String> accessKey = Optional.empty();
-    private final CheckedStatements<UserAccess> checkedStatements = new CheckedStatements<>(CHECKED_STATEMENTS);
+    private final CheckedStatements<UserAccess> checkedStatements =
+            new CheckedStatements<>(CHECKED_STATEMENTS, CHECKED_STATEMENT_CHARACTERS);
     private boolean closed;
 
     QuerySession(String id, String user, Optional<String> clientAddress, DuckDBConnection connection) {
@@ -144,15 +146,15 @@ public final class QuerySession implements AutoCloseable {
         return Optional.ofNullable(preparedQueries.remove(handle));
     }
 
-    /**
-     * The user's access (roles and the rules that apply to them) that the session's temporary
-     * objects were created under; empty before the first statement.
-     */
     /** The queries the statement guard allowed in this session (see {@link CheckedStatements}). */
     CheckedStatements<UserAccess> checkedStatements() {
         return checkedStatements;
     }
 
+    /**
+     * The user's access (roles and the rules that apply to them) that the session's temporary
+     * objects were created under; empty before the first statement.
+     */
     synchronized Optional<String> accessKey() {
         return accessKey;
     }

@@ -13,7 +13,7 @@ class CheckedStatementsTest {
 
     @Test
     void answersOnlyForTheSameTextAndTheSameAccess() {
-        CheckedStatements<Object> checked = new CheckedStatements<>(4);
+        CheckedStatements<Object> checked = new CheckedStatements<>(4, 1_000_000);
         StatementAuthorizer.Authorized query = query("SELECT 1");
         checked.remember("SELECT 1", access, query);
 
@@ -24,7 +24,7 @@ class CheckedStatementsTest {
 
     @Test
     void keepsNoStatementThatChangesTheSessionAndNoVeryLongText() {
-        CheckedStatements<Object> checked = new CheckedStatements<>(4);
+        CheckedStatements<Object> checked = new CheckedStatements<>(4, 1_000_000);
         checked.remember("USE tpch", access, new StatementAuthorizer.Authorized("USE tpch", List.of(), 1, true));
         String longText = "SELECT " + "1 + ".repeat(CheckedStatements.MAXIMUM_TEXT_LENGTH / 4) + "1";
         checked.remember(longText, access, query(longText));
@@ -34,7 +34,7 @@ class CheckedStatementsTest {
 
     @Test
     void forgetsEverythingAndDropsTheLeastRecentlyUsedBeyondItsCapacity() {
-        CheckedStatements<Object> checked = new CheckedStatements<>(2);
+        CheckedStatements<Object> checked = new CheckedStatements<>(2, 1_000_000);
         checked.remember("SELECT 1", access, query("SELECT 1"));
         checked.remember("SELECT 2", access, query("SELECT 2"));
         checked.find("SELECT 1", access);
@@ -46,7 +46,25 @@ class CheckedStatementsTest {
 
         checked.forget();
         assertThat(checked.size()).isZero();
-        assertThatThrownBy(() -> new CheckedStatements<>(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(checked.characters()).isZero();
+        assertThatThrownBy(() -> new CheckedStatements<>(0, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CheckedStatements<>(10, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void keepsItsTextWithinTheCharacterBudget() {
+        // Each entry counts its text twice (the client's and the text to run): 2 x 10 characters.
+        CheckedStatements<Object> checked = new CheckedStatements<>(100, 50);
+        checked.remember("SELECT 101", access, query("SELECT 101"));
+        checked.remember("SELECT 102", access, query("SELECT 102"));
+        assertThat(checked.characters()).isEqualTo(40);
+        checked.remember("SELECT 103", access, query("SELECT 103"));
+
+        assertThat(checked.size()).isEqualTo(2);
+        assertThat(checked.characters()).isEqualTo(40);
+        assertThat(checked.find("SELECT 101", access)).isEmpty();
+        checked.remember("SELECT 103", access, query("SELECT 103"));
+        assertThat(checked.characters()).isEqualTo(40);
     }
 
     private static StatementAuthorizer.Authorized query(String sql) {
