@@ -206,7 +206,7 @@ public final class PondhouseServer implements AutoCloseable {
             PreparedStatements preparedStatements = new PreparedStatements(config.query().queueTimeout(), authorizer,
                     new DuckDbArrowTypes(engine.timeZone()));
             queries = new QueryService(config.query(), allocator, preparedStatements, runningQueries, authorizer, auditLog,
-                    metrics, Clock.systemUTC());
+                    metrics, Clock.systemUTC(), views::version);
             started.push(queries);
 
             JobRegistry registry = new JobRegistry().register(RefreshJob.definition(views));

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,8 @@ public final class ViewPublisher {
     private volatile Set<String> served = Set.of();
     // What the last refresh could not serve (a table left out, or the whole lake unreadable).
     private volatile List<String> problems = List.of();
+    // Moves on before the first and after the last view change of a refresh; see version().
+    private final AtomicLong version = new AtomicLong();
 
     public ViewPublisher(QueryEngine engine, LakeCatalog catalog) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -79,6 +82,9 @@ public final class ViewPublisher {
                     if (table.equals(published.get(table.qualifiedName()))) {
                         continue;
                     }
+                    if (count == 0) {
+                        version.incrementAndGet();
+                    }
                     if (schemas.add(table.schema())) {
                         statement.execute("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(engine.catalog()) + "."
                                 + SqlIdentifiers.quote(table.schema()));
@@ -89,14 +95,30 @@ public final class ViewPublisher {
                 }
                 for (LakeTable gone : Set.copyOf(published.values())) {
                     if (!current.containsKey(gone.qualifiedName())) {
+                        if (count == 0) {
+                            version.incrementAndGet();
+                        }
                         statement.execute("DROP VIEW IF EXISTS " + viewName(gone));
                         published.remove(gone.qualifiedName());
                         count++;
                     }
                 }
+            } finally {
+                if (count > 0) {
+                    version.incrementAndGet();
+                }
             }
             return count;
         });
+    }
+
+    /**
+     * A number that is different after any view was created, replaced or dropped, and also while a
+     * refresh is changing views: anything derived from the views (such as a result's columns) while
+     * this number stayed the same still holds.
+     */
+    public long version() {
+        return version.get();
     }
 
     /**

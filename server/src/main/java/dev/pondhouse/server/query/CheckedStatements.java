@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The queries one session's statement guard allowed, by their text, so that a statement the session
@@ -22,6 +23,11 @@ import java.util.Optional;
  * because the user's access changed. Those happen while the session's connection is held, and
  * lookups need the connection too, so no lookup sees an entry from before such a change.
  *
+ * <p>With a query the session also remembers the columns of its result once it was prepared, so
+ * that running the same text again needs no separate prepare (which for DuckDB means planning the
+ * statement twice, see {@code QueryService}); those hold only at the lake version they were learned
+ * at, because a table's columns can change with its next version.
+ *
  * <p>Only queries are kept, and none whose text is longer than {@link #MAXIMUM_TEXT_LENGTH}
  * characters; the least recently used entries go when more than {@code capacity} entries or more
  * than {@code maximumCharacters} characters of text (the client's and the text to run) are kept,
@@ -36,7 +42,8 @@ final class CheckedStatements<A> {
     private final LinkedHashMap<String, Entry<A>> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long characters;
 
-    private record Entry<A>(A access, StatementAuthorizer.Authorized authorized) {
+    /** {@code columns} is the result's schema as of lake version {@code lakeVersion}, or null. */
+    private record Entry<A>(A access, StatementAuthorizer.Authorized authorized, Schema columns, long lakeVersion) {
         long characters(String sql) {
             return (long) sql.length() + authorized.sql().length();
         }
@@ -66,7 +73,7 @@ final class CheckedStatements<A> {
                 || authorized.sql().length() > MAXIMUM_TEXT_LENGTH) {
             return;
         }
-        Entry<A> entry = new Entry<>(access, authorized);
+        Entry<A> entry = new Entry<>(access, authorized, null, 0);
         Entry<A> replaced = entries.put(sql, entry);
         if (replaced != null) {
             characters -= replaced.characters(sql);
@@ -77,6 +84,29 @@ final class CheckedStatements<A> {
             Map.Entry<String, Entry<A>> eldest = leastRecentlyUsed.next();
             characters -= eldest.getValue().characters(eldest.getKey());
             leastRecentlyUsed.remove();
+        }
+    }
+
+    /**
+     * The columns of the remembered query's result, when they were learned under exactly this access
+     * and at this lake version ({@code ViewPublisher#version}).
+     */
+    synchronized Optional<Schema> columns(String sql, A access, long lakeVersion) {
+        Entry<A> entry = entries.get(sql);
+        return entry != null && entry.access() == access && entry.columns() != null && entry.lakeVersion() == lakeVersion
+                ? Optional.of(entry.columns())
+                : Optional.empty();
+    }
+
+    /**
+     * Adds the columns of a remembered query's result, learned at {@code lakeVersion} (read before
+     * the statement was prepared); nothing when the query is not remembered under this access.
+     */
+    synchronized void rememberColumns(String sql, A access, long lakeVersion, Schema columns) {
+        requireNonNull(columns, "columns is null");
+        Entry<A> entry = entries.get(sql);
+        if (entry != null && entry.access() == access) {
+            entries.put(sql, new Entry<>(access, entry.authorized(), columns, lakeVersion));
         }
     }
 

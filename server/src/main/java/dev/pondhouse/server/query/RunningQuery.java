@@ -51,6 +51,8 @@ public final class RunningQuery implements AutoCloseable {
     // the next statement of the session's connection.
     private final Object interruptLock = new Object();
     private final boolean ownsStatement;
+    // SQL to run on an unprepared statement; empty when the statement is prepared.
+    private final Optional<String> textToRun;
     private final List<List<Object>> parameters;
     private final BufferAllocator allocator;
     private final UserLimits limits;
@@ -87,9 +89,10 @@ public final class RunningQuery implements AutoCloseable {
     }
 
     RunningQuery(String id, String user, String sql, QuerySession session, DuckDBConnection connection,
-            DuckDBPreparedStatement statement, boolean ownsStatement, BufferAllocator allocator, UserLimits limits,
-            List<List<Object>> parameters) {
+            DuckDBPreparedStatement statement, Optional<String> textToRun, boolean ownsStatement, BufferAllocator allocator,
+            UserLimits limits, List<List<Object>> parameters) {
         this.parameters = List.copyOf(parameters);
+        this.textToRun = requireNonNull(textToRun, "textToRun is null");
         this.id = requireNonNull(id, "id is null");
         this.user = requireNonNull(user, "user is null");
         this.sql = requireNonNull(sql, "sql is null");
@@ -131,6 +134,11 @@ public final class RunningQuery implements AutoCloseable {
 
     DuckDBPreparedStatement statement() {
         return statement;
+    }
+
+    /** The SQL to run when {@link #statement()} was not prepared with it; empty when it was. */
+    Optional<String> textToRun() {
+        return textToRun;
     }
 
     public BufferAllocator allocator() {

@@ -101,13 +101,16 @@ class ViewPublisherTest {
         writeParquet(lake.resolve("sales/orders/part-1.parquet"), "SELECT 1 AS id");
         writeParquet(lake.resolve("sales/returns/part-1.parquet"), "SELECT 1 AS id");
         publisher.refresh();
+        long published = publisher.version();
 
         assertThat(publisher.refresh()).as("nothing changed").isZero();
+        assertThat(publisher.version()).as("same views, same version").isEqualTo(published);
 
         writeParquet(lake.resolve("sales/orders/part-2.parquet"), "SELECT 2 AS id");
         Files.delete(lake.resolve("sales/returns/part-1.parquet"));
 
         assertThat(publisher.refresh()).isEqualTo(2);
+        assertThat(publisher.version()).as("views replaced and dropped").isGreaterThan(published);
         assertThat(query("SELECT count(*) FROM orders")).containsExactly(List.of(2L));
         assertThat(publisher.servedTables()).containsExactly("sales.orders");
         assertThat(query("SELECT count(*) FROM duckdb_views() WHERE view_name = 'returns'")).containsExactly(List.of(0L));

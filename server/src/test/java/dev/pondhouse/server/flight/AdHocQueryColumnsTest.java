@@ -1,0 +1,105 @@
+package dev.pondhouse.server.flight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pondhouse.server.engine.SqlIdentifiers;
+import dev.pondhouse.server.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An ad-hoc query run again in the same session runs without a separate prepare, announcing the
+ * columns the session remembered; when the table behind it gets other columns, the announcement
+ * follows.
+ */
+class AdHocQueryColumnsTest {
+    @TempDir
+    Path lake;
+
+    private void writeItems(String file, String query) throws Exception {
+        Path path = lake.resolve("shop/items").resolve(file);
+        Files.createDirectories(path.getParent());
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            statement.execute("COPY (" + query + ") TO " + SqlIdentifiers.literal(path.toString()) + " (FORMAT parquet)");
+        }
+    }
+
+    /** What one execution announced and what its stream carried. */
+    private record Execution(List<String> announced, List<String> streamed, long rows) {}
+
+    private static Execution execute(FlightSqlClient client, CallOption credentials, String sql) throws Exception {
+        FlightInfo info = client.execute(sql, credentials);
+        try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), credentials)) {
+            long rows = 0;
+            while (stream.next()) {
+                rows += stream.getRoot().getRowCount();
+            }
+            return new Execution(names(info.getSchemaOptional().orElseThrow()), names(stream.getSchema()), rows);
+        }
+    }
+
+    private static List<String> names(Schema schema) {
+        return schema.getFields().stream().map(Field::getName).toList();
+    }
+
+    @Test
+    void theAnnouncedColumnsFollowTheTableWhenItsColumnsChange() throws Exception {
+        writeItems("part-1.parquet", "SELECT range AS id FROM range(3)");
+        TestServer server = TestServer.start(Map.of("lake.root", lake.toString(), "lake.default-schema", "shop",
+                "lake.refresh-interval", "200ms"));
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+                FlightSqlClient client = new FlightSqlClient(flight)) {
+            CallOption credentials = flight.authenticateBasicToken(TestServer.USER, TestServer.PASSWORD).orElseThrow();
+            String sql = "SELECT * FROM items ORDER BY id";
+            for (int run = 0; run < 3; run++) {
+                assertThat(execute(client, credentials, sql)).isEqualTo(new Execution(List.of("id"), List.of("id"), 3));
+            }
+
+            writeItems("part-2.parquet", "SELECT range AS id, 'item ' || range AS name FROM range(5)");
+            Files.delete(lake.resolve("shop/items/part-1.parquet"));
+            // A plain folder changes file by file: until the next refresh the view still names the
+            // deleted file and queries fail; wait for the refresh to serve the new one.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            List<String> streamed = List.of("id");
+            while (!streamed.equals(List.of("id", "name")) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                try {
+                    streamed = execute(client, credentials, sql).streamed();
+                } catch (FlightRuntimeException beforeTheRefresh) {
+                    // The deleted file, reported as an internal error; the next refresh ends it.
+                    assertThat(beforeTheRefresh.status().code()).isEqualTo(FlightStatusCode.INTERNAL);
+                }
+            }
+            assertThat(streamed).as("the refresh served the new file").containsExactly("id", "name");
+
+            // From now on the session must not announce the columns it remembered before the change.
+            for (int run = 0; run < 3; run++) {
+                assertThat(execute(client, credentials, sql))
+                        .isEqualTo(new Execution(List.of("id", "name"), List.of("id", "name"), 5));
+            }
+        } finally {
+            server.stop();
+        }
+    }
+}
