@@ -168,7 +168,8 @@ public final class PreparedStatements {
         }
     }
 
-    private static void closeQuietly(AutoCloseable resource, Exception failure) {
+    /** Closes {@code resource} after {@code failure}, keeping a failure to close as suppressed. */
+    static void closeQuietly(AutoCloseable resource, Exception failure) {
         if (resource == null) {
             return;
         }

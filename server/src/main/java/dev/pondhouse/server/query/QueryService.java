@@ -283,11 +283,7 @@ public final class QueryService implements AutoCloseable {
             session.checkedStatements().rememberColumns(sql, access, version, columns);
             return new AdHocQuery(statement, Optional.empty(), columns);
         } catch (SQLException | RuntimeException e) {
-            try {
-                statement.close();
-            } catch (SQLException closeFailure) {
-                e.addSuppressed(closeFailure);
-            }
+            PreparedStatements.closeQuietly(statement, e);
             throw e;
         }
     }

@@ -214,7 +214,11 @@ public final class RunningQueries implements AutoCloseable {
                 synchronized (query) {
                     if (!query.claimed()) {
                         query.markClaimed();
-                        closeQuietly(query, new IllegalStateException("closing query " + query.id() + " at shutdown"));
+                        try {
+                            query.close();
+                        } catch (RuntimeException e) {
+                            log.warn("closing query {} at shutdown failed", query.id(), e);
+                        }
                     }
                 }
             }
@@ -231,14 +235,6 @@ public final class RunningQueries implements AutoCloseable {
         closeDrained();
         for (BufferAllocator queryAllocator : draining) {
             log.warn("{} still holds {} bytes at shutdown", queryAllocator.getName(), queryAllocator.getAllocatedMemory());
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource, Exception failure) {
-        try {
-            resource.close();
-        } catch (Exception closeFailure) {
-            failure.addSuppressed(closeFailure);
         }
     }
 }
