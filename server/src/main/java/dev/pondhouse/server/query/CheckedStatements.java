@@ -88,25 +88,29 @@ final class CheckedStatements<A> {
     }
 
     /**
-     * The columns of the remembered query's result, when they were learned under exactly this access
-     * and at this lake version ({@code ViewPublisher#version}).
+     * The columns of the remembered query's result, when {@code authorized} is the decision this
+     * memory handed out for {@code sql} (so it holds for the same access) and the columns were
+     * learned at this lake version ({@code ViewPublisher#version}).
      */
-    synchronized Optional<Schema> columns(String sql, A access, long lakeVersion) {
+    synchronized Optional<Schema> columns(String sql, StatementAuthorizer.Authorized authorized, long lakeVersion) {
         Entry<A> entry = entries.get(sql);
-        return entry != null && entry.access() == access && entry.columns() != null && entry.lakeVersion() == lakeVersion
+        return entry != null && entry.authorized() == authorized && entry.columns() != null
+                && entry.lakeVersion() == lakeVersion
                 ? Optional.of(entry.columns())
                 : Optional.empty();
     }
 
     /**
      * Adds the columns of a remembered query's result, learned at {@code lakeVersion} (read before
-     * the statement was prepared); nothing when the query is not remembered under this access.
+     * the statement was prepared); nothing when {@code authorized} is not the decision remembered
+     * for {@code sql}.
      */
-    synchronized void rememberColumns(String sql, A access, long lakeVersion, Schema columns) {
+    synchronized void rememberColumns(String sql, StatementAuthorizer.Authorized authorized, long lakeVersion,
+            Schema columns) {
         requireNonNull(columns, "columns is null");
         Entry<A> entry = entries.get(sql);
-        if (entry != null && entry.access() == access) {
-            entries.put(sql, new Entry<>(access, entry.authorized(), columns, lakeVersion));
+        if (entry != null && entry.authorized() == authorized) {
+            entries.put(sql, new Entry<>(entry.access(), authorized, columns, lakeVersion));
         }
     }
 

@@ -8,7 +8,6 @@ import dev.pondhouse.server.config.QuerySection;
 import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
 import dev.pondhouse.server.metrics.ServerMetrics;
-import dev.pondhouse.server.query.access.UserAccess;
 import dev.pondhouse.server.query.metadata.TableVisibility;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
@@ -263,16 +262,13 @@ public final class QueryService implements AutoCloseable {
      * prepared statement over the lake's Parquet views again when it executes it (measured: preparing
      * costs 1.8-3.9 ms for the TPC-H queries and executing the prepared statement as much as running
      * the text directly), so a query is prepared only to learn its result's columns: the first time.
-     * When the session remembers the columns for this text, access and lake version, the text runs
+     * When the session remembers the columns for this decision and lake version, the text runs
      * on an unprepared statement and DuckDB plans it once.
      */
     private AdHocQuery adHocQuery(QuerySession session, DuckDBConnection connection, String sql,
             StatementAuthorizer.Authorized authorized) throws SQLException {
-        UserAccess access = authorizer.accessFor(session);
         long version = lakeVersion.getAsLong();
-        Optional<Schema> known = authorized.changesSession()
-                ? Optional.empty()
-                : session.checkedStatements().columns(sql, access, version);
+        Optional<Schema> known = session.checkedStatements().columns(sql, authorized, version);
         if (known.isPresent()) {
             DuckDBPreparedStatement unprepared = connection.createStatement().unwrap(DuckDBPreparedStatement.class);
             return new AdHocQuery(unprepared, Optional.of(authorized.sql()), known.get());
@@ -280,7 +276,7 @@ public final class QueryService implements AutoCloseable {
         DuckDBPreparedStatement statement = connection.prepareStatement(authorized.sql()).unwrap(DuckDBPreparedStatement.class);
         try {
             Schema columns = statements.announcedSchema(statement);
-            session.checkedStatements().rememberColumns(sql, access, version, columns);
+            session.checkedStatements().rememberColumns(sql, authorized, version, columns);
             return new AdHocQuery(statement, Optional.empty(), columns);
         } catch (SQLException | RuntimeException e) {
             PreparedStatements.closeQuietly(statement, e);

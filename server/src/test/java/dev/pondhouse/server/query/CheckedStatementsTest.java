@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 
 class CheckedStatementsTest {
@@ -65,6 +68,23 @@ class CheckedStatementsTest {
         assertThat(checked.find("SELECT 101", access)).isEmpty();
         checked.remember("SELECT 103", access, query("SELECT 103"));
         assertThat(checked.characters()).isEqualTo(40);
+    }
+
+    @Test
+    void remembersColumnsOnlyForTheDecisionItHandedOutAndTheSameLakeVersion() {
+        CheckedStatements<Object> checked = new CheckedStatements<>(4, 1_000_000);
+        StatementAuthorizer.Authorized decision = query("SELECT 1 AS one");
+        Schema columns = new Schema(List.of(Field.nullable("one", new ArrowType.Int(32, true))));
+        checked.rememberColumns("SELECT 1 AS one", decision, 7, columns);
+        assertThat(checked.columns("SELECT 1 AS one", decision, 7)).as("not remembered as a query yet").isEmpty();
+
+        checked.remember("SELECT 1 AS one", access, decision);
+        checked.rememberColumns("SELECT 1 AS one", decision, 7, columns);
+
+        assertThat(checked.columns("SELECT 1 AS one", decision, 7)).contains(columns);
+        assertThat(checked.columns("SELECT 1 AS one", decision, 8)).isEmpty();
+        assertThat(checked.columns("SELECT 1 AS one", query("SELECT 1 AS one"), 7)).isEmpty();
+        assertThat(checked.find("SELECT 1 AS one", access)).contains(decision);
     }
 
     private static StatementAuthorizer.Authorized query(String sql) {
