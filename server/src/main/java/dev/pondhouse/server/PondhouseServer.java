@@ -204,9 +204,9 @@ public final class PondhouseServer implements AutoCloseable {
             started.push(runningQueries);
             StatementAuthorizer authorizer = new StatementAuthorizer(guard, access, auditLog, Clock.systemUTC());
             PreparedStatements preparedStatements = new PreparedStatements(config.query().queueTimeout(), authorizer,
-                    new DuckDbArrowTypes(engine.timeZone()));
+                    new DuckDbArrowTypes(engine.timeZone()), views::version);
             queries = new QueryService(config.query(), allocator, preparedStatements, runningQueries, authorizer, auditLog,
-                    metrics, Clock.systemUTC(), views::version);
+                    metrics, Clock.systemUTC());
             started.push(queries);
 
             JobRegistry registry = new JobRegistry().register(RefreshJob.definition(views));

@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The queries one session's statement guard allowed, by their text, so that a statement the session
@@ -23,10 +22,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * because the user's access changed. Those happen while the session's connection is held, and
  * lookups need the connection too, so no lookup sees an entry from before such a change.
  *
- * <p>With a query the session also remembers the columns of its result once it was prepared, so
- * that running the same text again needs no separate prepare (which for DuckDB means planning the
- * statement twice, see {@code QueryService}); those hold only at the lake version they were learned
- * at, because a table's columns can change with its next version.
+ * <p>With a query the session also remembers its {@link QueryShape} (result columns, parameters)
+ * once it was prepared, so that running or preparing the same text again needs no DuckDB prepare
+ * (which for DuckDB means planning the statement twice, see {@code PreparedStatements}); a shape
+ * holds only at the lake version it was learned at, because a table's columns can change with its
+ * next version.
  *
  * <p>Only queries are kept, and none whose text is longer than {@link #MAXIMUM_TEXT_LENGTH}
  * characters; the least recently used entries go when more than {@code capacity} entries or more
@@ -42,8 +42,8 @@ final class CheckedStatements<A> {
     private final LinkedHashMap<String, Entry<A>> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long characters;
 
-    /** {@code columns} is the result's schema as of lake version {@code lakeVersion}, or null. */
-    private record Entry<A>(A access, StatementAuthorizer.Authorized authorized, Schema columns, long lakeVersion) {
+    /** {@code shape} is the query's shape as of lake version {@code lakeVersion}, or null. */
+    private record Entry<A>(A access, StatementAuthorizer.Authorized authorized, QueryShape shape, long lakeVersion) {
         long characters(String sql) {
             return (long) sql.length() + authorized.sql().length();
         }
@@ -88,29 +88,28 @@ final class CheckedStatements<A> {
     }
 
     /**
-     * The columns of the remembered query's result, when {@code authorized} is the decision this
-     * memory handed out for {@code sql} (so it holds for the same access) and the columns were
-     * learned at this lake version ({@code ViewPublisher#version}).
+     * The shape of the remembered query, when {@code authorized} is the decision this memory handed
+     * out for {@code sql} (so it holds for the same access) and the shape was learned at this lake
+     * version ({@code ViewPublisher#version}).
      */
-    synchronized Optional<Schema> columns(String sql, StatementAuthorizer.Authorized authorized, long lakeVersion) {
+    synchronized Optional<QueryShape> shape(String sql, StatementAuthorizer.Authorized authorized, long lakeVersion) {
         Entry<A> entry = entries.get(sql);
-        return entry != null && entry.authorized() == authorized && entry.columns() != null
+        return entry != null && entry.authorized() == authorized && entry.shape() != null
                 && entry.lakeVersion() == lakeVersion
-                ? Optional.of(entry.columns())
+                ? Optional.of(entry.shape())
                 : Optional.empty();
     }
 
     /**
-     * Adds the columns of a remembered query's result, learned at {@code lakeVersion} (read before
-     * the statement was prepared); nothing when {@code authorized} is not the decision remembered
-     * for {@code sql}.
+     * Adds the shape of a remembered query, learned at {@code lakeVersion} (read before the statement
+     * was prepared); nothing when {@code authorized} is not the decision remembered for {@code sql}.
      */
-    synchronized void rememberColumns(String sql, StatementAuthorizer.Authorized authorized, long lakeVersion,
-            Schema columns) {
-        requireNonNull(columns, "columns is null");
+    synchronized void rememberShape(String sql, StatementAuthorizer.Authorized authorized, long lakeVersion,
+            QueryShape shape) {
+        requireNonNull(shape, "shape is null");
         Entry<A> entry = entries.get(sql);
         if (entry != null && entry.authorized() == authorized) {
-            entries.put(sql, new Entry<>(entry.access(), authorized, columns, lakeVersion));
+            entries.put(sql, new Entry<>(entry.access(), authorized, shape, lakeVersion));
         }
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.duckdb.DuckDBPreparedStatement;
 import org.duckdb.StatementReturnType;
@@ -12,13 +13,22 @@ import org.duckdb.StatementReturnType;
  * A statement prepared once on its session's connection and executed any number of times with
  * parameters bound by the client in between.
  *
- * <p>Thread-safety: the DuckDB statement is only touched while the session's connection is held;
- * the bound parameters are guarded by this.
+ * <p>A parameterless query whose shape the session already knew ({@link CheckedStatements}) gets a
+ * handle without a DuckDB statement: it runs its checked text when executed, so DuckDB plans it
+ * once per execution instead of once more for the prepare (see {@link PreparedStatements}). A
+ * handle remembers the lake version its shape was learned at; once the served views moved on, it
+ * is prepared again before it runs.
+ *
+ * <p>Thread-safety: the DuckDB statement and the version are only touched (and set) while the
+ * session's connection is held; the bound parameters are guarded by this.
  */
 public final class PreparedQuery implements AutoCloseable {
     private final String handle;
     private final String sql;
-    private final DuckDBPreparedStatement statement;
+    // Guarded by the session's connection. The statement is null for a handle made from a known
+    // shape until it is prepared again.
+    private DuckDBPreparedStatement statement;
+    private long shapeVersion;
     private final StatementReturnType returnType;
     private final Schema datasetSchema;
     private final Schema parameterSchema;
@@ -27,15 +37,37 @@ public final class PreparedQuery implements AutoCloseable {
     // Guarded by this: each inner list is one row of parameter values, in parameter order.
     private List<List<Object>> parameterRows = List.of();
 
+    /** A statement prepared in DuckDB at lake version {@code shapeVersion}. */
     PreparedQuery(String handle, String sql, StatementAuthorizer.Authorized authorized, DuckDBPreparedStatement statement,
-            StatementReturnType returnType, Schema datasetSchema, Schema parameterSchema) {
+            long shapeVersion, StatementReturnType returnType, QueryShape shape) {
+        this(handle, sql, authorized, requireNonNull(statement, "statement is null"), shapeVersion, returnType,
+                shape.columns(), shape.parameters());
+    }
+
+    private PreparedQuery(String handle, String sql, StatementAuthorizer.Authorized authorized,
+            DuckDBPreparedStatement statement, long shapeVersion, StatementReturnType returnType, Schema datasetSchema,
+            Schema parameterSchema) {
         this.handle = requireNonNull(handle, "handle is null");
         this.sql = requireNonNull(sql, "sql is null");
         this.authorized = requireNonNull(authorized, "authorized is null");
-        this.statement = requireNonNull(statement, "statement is null");
+        this.statement = statement;
+        this.shapeVersion = shapeVersion;
         this.returnType = requireNonNull(returnType, "returnType is null");
         this.datasetSchema = requireNonNull(datasetSchema, "datasetSchema is null");
         this.parameterSchema = requireNonNull(parameterSchema, "parameterSchema is null");
+    }
+
+    /**
+     * A parameterless query with no DuckDB statement yet, announcing the {@code shape} the session
+     * learned at lake version {@code shapeVersion}.
+     */
+    static PreparedQuery ofKnownShape(String handle, String sql, StatementAuthorizer.Authorized authorized, QueryShape shape,
+            long shapeVersion) {
+        if (shape.takesParameters()) {
+            throw new IllegalArgumentException("a query taking parameters is prepared in DuckDB");
+        }
+        return new PreparedQuery(handle, sql, authorized, null, shapeVersion, StatementReturnType.QUERY_RESULT,
+                shape.columns(), shape.parameters());
     }
 
     public String handle() {
@@ -69,8 +101,33 @@ public final class PreparedQuery implements AutoCloseable {
         return parameterSchema;
     }
 
-    DuckDBPreparedStatement statement() {
-        return statement;
+    /** What was announced for it: result columns and parameters. */
+    QueryShape shape() {
+        return new QueryShape(datasetSchema, parameterSchema);
+    }
+
+    /** Its DuckDB statement; empty for a handle made from a known shape that was not prepared since. */
+    Optional<DuckDBPreparedStatement> statement() {
+        return Optional.ofNullable(statement);
+    }
+
+    /** The lake version its shape was learned (or last confirmed) at. */
+    long shapeVersion() {
+        return shapeVersion;
+    }
+
+    /**
+     * Replaces its DuckDB statement (closing the one it had) with one prepared again at lake version
+     * {@code version}, with the shape it announced.
+     */
+    void reprepared(DuckDBPreparedStatement again, long version) throws SQLException {
+        requireNonNull(again, "again is null");
+        DuckDBPreparedStatement before = statement;
+        statement = again;
+        shapeVersion = version;
+        if (before != null) {
+            before.close();
+        }
     }
 
     synchronized void bind(List<List<Object>> rows) {
@@ -89,6 +146,8 @@ public final class PreparedQuery implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        statement.close();
+        if (statement != null) {
+            statement.close();
+        }
     }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -49,7 +48,6 @@ public final class QueryService implements AutoCloseable {
     private final AuditLog audit;
     private final ServerMetrics metrics;
     private final Clock clock;
-    private final LongSupplier lakeVersion;
     private final SecureRandom random = new SecureRandom();
     // Executes submitted queries up to their first batch while the client asks for the result. At
     // most query.max-concurrent of them run at once (each holds a query slot of RunningQueries), so
@@ -61,13 +59,8 @@ public final class QueryService implements AutoCloseable {
         return thread;
     });
 
-    /**
-     * @param lakeVersion the served views' version ({@code ViewPublisher#version}): remembered result
-     *     columns of an ad-hoc query hold only while it stays the same
-     */
     public QueryService(QuerySection limits, BufferAllocator allocator, PreparedStatements statements,
-            RunningQueries running, StatementAuthorizer authorizer, AuditLog audit, ServerMetrics metrics, Clock clock,
-            LongSupplier lakeVersion) {
+            RunningQueries running, StatementAuthorizer authorizer, AuditLog audit, ServerMetrics metrics, Clock clock) {
         this.limits = requireNonNull(limits, "limits is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.statements = requireNonNull(statements, "statements is null");
@@ -76,7 +69,6 @@ public final class QueryService implements AutoCloseable {
         this.audit = requireNonNull(audit, "audit is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.lakeVersion = requireNonNull(lakeVersion, "lakeVersion is null");
     }
 
     /** What listings may show to the session's user. */
@@ -122,9 +114,6 @@ public final class QueryService implements AutoCloseable {
             Optional<String> transactionId, BooleanSupplier clientGone) {
         RunningQuery query = admit(session, prepared, sql, transactionId, clientGone, AuditEvent.Kind.QUERY);
         try {
-            if (prepared.isPresent()) {
-                query.announce(prepared.get().datasetSchema());
-            }
             // The call that submitted is over; from here on the reading call watches the client.
             query.watchClient(() -> false);
             query.startExecution(executions, () -> run(query));
@@ -162,8 +151,7 @@ public final class QueryService implements AutoCloseable {
             DuckDBPreparedStatement statement = query.statement();
             List<List<Object>> rows = query.parameters();
             bindRow(statement, rows.isEmpty() ? List.of() : rows.get(0));
-            boolean returnsRows = query.textToRun().isPresent() ? statement.execute(query.textToRun().get()) : statement.execute();
-            if (returnsRows) {
+            if (execute(query)) {
                 ResultSet resultSet = statement.getResultSet();
                 int batchRows = BatchSizing.rowsPerBatch(resultSet.getMetaData(), limits.batchTargetBytes(), limits.batchRows());
                 ArrowReader reader = (ArrowReader) resultSet.unwrap(DuckDBResultSet.class)
@@ -181,11 +169,11 @@ public final class QueryService implements AutoCloseable {
         RunningQuery query = admit(session, prepared, sql, transactionId, clientGone, AuditEvent.Kind.UPDATE);
         try (query) {
             DuckDBPreparedStatement statement = query.statement();
-            List<List<Object>> rows = prepared.map(PreparedQuery::parameterRows).orElse(List.of());
+            List<List<Object>> rows = query.parameters();
             long changed = 0;
             for (List<Object> row : rows.isEmpty() ? List.<List<Object>>of(List.of()) : rows) {
                 bindRow(statement, row);
-                if (statement.execute()) {
+                if (execute(query)) {
                     statement.getResultSet().close();
                 } else {
                     changed += Math.max(0, statement.getLargeUpdateCount());
@@ -222,26 +210,26 @@ public final class QueryService implements AutoCloseable {
                 // can look up a remembered decision between now and the change.
                 session.checkedStatements().forget();
             }
-            AdHocQuery adHoc = null;
-            DuckDBPreparedStatement statement;
+            PreparedStatements.Execution execution;
             try {
                 if (prepared.isPresent()) {
-                    statement = prepared.get().statement();
+                    execution = statements.forPrepared(connection, prepared.get(), authorized);
                 } else if (kind == AuditEvent.Kind.QUERY) {
-                    adHoc = adHocQuery(session, connection, sql, authorized);
-                    statement = adHoc.statement();
+                    execution = statements.forQuery(session, connection, sql, authorized);
                 } else {
-                    statement = connection.prepareStatement(authorized.sql()).unwrap(DuckDBPreparedStatement.class);
+                    DuckDBPreparedStatement statement = connection.prepareStatement(authorized.sql())
+                            .unwrap(DuckDBPreparedStatement.class);
+                    execution = new PreparedStatements.Execution(statement, Optional.empty(), true, new Schema(List.of()));
                 }
             } catch (SQLException e) {
                 throw DuckDbErrors.classify(e);
             }
             undo.remove(undo.size() - 1);
-            RunningQuery query = new RunningQuery(id, session.user(), sql, session, connection, statement,
-                    adHoc == null ? Optional.empty() : adHoc.textToRun(), prepared.isEmpty(), queryAllocator, userLimits,
+            RunningQuery query = new RunningQuery(id, session.user(), sql, session, connection, execution.statement(),
+                    execution.textToRun(), execution.owned(), queryAllocator, userLimits,
                     prepared.map(PreparedQuery::parameterRows).orElse(List.of()));
-            if (adHoc != null) {
-                query.announce(adHoc.columns());
+            if (kind == AuditEvent.Kind.QUERY) {
+                query.announce(execution.columns());
             }
             undo.forEach(query::onClose);
             metrics.queryStarted();
@@ -256,36 +244,6 @@ public final class QueryService implements AutoCloseable {
             throw e;
         }
     }
-
-    /**
-     * The statement for an ad-hoc query and the columns to announce for its result. DuckDB plans a
-     * prepared statement over the lake's Parquet views again when it executes it (measured: preparing
-     * costs 1.8-3.9 ms for the TPC-H queries and executing the prepared statement as much as running
-     * the text directly), so a query is prepared only to learn its result's columns: the first time.
-     * When the session remembers the columns for this decision and lake version, the text runs
-     * on an unprepared statement and DuckDB plans it once.
-     */
-    private AdHocQuery adHocQuery(QuerySession session, DuckDBConnection connection, String sql,
-            StatementAuthorizer.Authorized authorized) throws SQLException {
-        long version = lakeVersion.getAsLong();
-        Optional<Schema> known = session.checkedStatements().columns(sql, authorized, version);
-        if (known.isPresent()) {
-            DuckDBPreparedStatement unprepared = connection.createStatement().unwrap(DuckDBPreparedStatement.class);
-            return new AdHocQuery(unprepared, Optional.of(authorized.sql()), known.get());
-        }
-        DuckDBPreparedStatement statement = connection.prepareStatement(authorized.sql()).unwrap(DuckDBPreparedStatement.class);
-        try {
-            Schema columns = statements.announcedSchema(statement);
-            session.checkedStatements().rememberColumns(sql, authorized, version, columns);
-            return new AdHocQuery(statement, Optional.empty(), columns);
-        } catch (SQLException | RuntimeException e) {
-            PreparedStatements.closeQuietly(statement, e);
-            throw e;
-        }
-    }
-
-    /** What {@link #adHocQuery} chose: a prepared statement, or an unprepared one and the text to run on it. */
-    private record AdHocQuery(DuckDBPreparedStatement statement, Optional<String> textToRun, Schema columns) {}
 
     private void audit(RunningQuery query, AuditEvent.Kind kind, List<String> tables) {
         AuditEvent.Outcome outcome = query.failure().isEmpty() ? AuditEvent.Outcome.SUCCESS
@@ -345,6 +303,12 @@ public final class QueryService implements AutoCloseable {
         } catch (RuntimeException closeFailure) {
             failure.addSuppressed(closeFailure);
         }
+    }
+
+    /** Executes the query's statement (its text, for an unprepared one); true when it returned rows. */
+    private static boolean execute(RunningQuery query) throws SQLException {
+        Optional<String> text = query.textToRun();
+        return text.isPresent() ? query.statement().execute(text.get()) : query.statement().execute();
     }
 
     private static void bindRow(DuckDBPreparedStatement statement, List<Object> row) throws SQLException {

@@ -71,19 +71,20 @@ class CheckedStatementsTest {
     }
 
     @Test
-    void remembersColumnsOnlyForTheDecisionItHandedOutAndTheSameLakeVersion() {
+    void remembersShapesOnlyForTheDecisionItHandedOutAndTheSameLakeVersion() {
         CheckedStatements<Object> checked = new CheckedStatements<>(4, 1_000_000);
         StatementAuthorizer.Authorized decision = query("SELECT 1 AS one");
-        Schema columns = new Schema(List.of(Field.nullable("one", new ArrowType.Int(32, true))));
-        checked.rememberColumns("SELECT 1 AS one", decision, 7, columns);
-        assertThat(checked.columns("SELECT 1 AS one", decision, 7)).as("not remembered as a query yet").isEmpty();
+        QueryShape shape = new QueryShape(new Schema(List.of(Field.nullable("one", new ArrowType.Int(32, true)))),
+                new Schema(List.of()));
+        checked.rememberShape("SELECT 1 AS one", decision, 7, shape);
+        assertThat(checked.shape("SELECT 1 AS one", decision, 7)).as("not remembered as a query yet").isEmpty();
 
         checked.remember("SELECT 1 AS one", access, decision);
-        checked.rememberColumns("SELECT 1 AS one", decision, 7, columns);
+        checked.rememberShape("SELECT 1 AS one", decision, 7, shape);
 
-        assertThat(checked.columns("SELECT 1 AS one", decision, 7)).contains(columns);
-        assertThat(checked.columns("SELECT 1 AS one", decision, 8)).isEmpty();
-        assertThat(checked.columns("SELECT 1 AS one", query("SELECT 1 AS one"), 7)).isEmpty();
+        assertThat(checked.shape("SELECT 1 AS one", decision, 7)).contains(shape);
+        assertThat(checked.shape("SELECT 1 AS one", decision, 8)).isEmpty();
+        assertThat(checked.shape("SELECT 1 AS one", query("SELECT 1 AS one"), 7)).isEmpty();
         assertThat(checked.find("SELECT 1 AS one", access)).contains(decision);
     }
 

@@ -1,0 +1,212 @@
+package dev.pondhouse.server.flight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pondhouse.server.engine.SqlIdentifiers;
+import dev.pondhouse.server.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A query run or prepared again in the same session runs without a separate DuckDB prepare,
+ * announcing the shape the session remembered; when the table behind it gets other columns, the
+ * announcement follows, and a handle prepared before the change fails as a conflict rather than
+ * stream columns it did not announce.
+ */
+class RememberedQueryShapesTest {
+    @TempDir
+    Path lake;
+
+    private void writeItems(String file, String query) throws Exception {
+        Path path = lake.resolve("shop/items").resolve(file);
+        Files.createDirectories(path.getParent());
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            statement.execute("COPY (" + query + ") TO " + SqlIdentifiers.literal(path.toString()) + " (FORMAT parquet)");
+        }
+    }
+
+    /** What one execution announced and what its stream carried. */
+    private record Execution(List<String> announced, List<String> streamed, long rows) {}
+
+    private static Execution execute(FlightSqlClient client, CallOption credentials, String sql) throws Exception {
+        FlightInfo info = client.execute(sql, credentials);
+        try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), credentials)) {
+            long rows = 0;
+            while (stream.next()) {
+                rows += stream.getRoot().getRowCount();
+            }
+            return new Execution(names(info.getSchemaOptional().orElseThrow()), names(stream.getSchema()), rows);
+        }
+    }
+
+    private static Execution execute(FlightSqlClient client, FlightSqlClient.PreparedStatement prepared,
+            CallOption credentials) throws Exception {
+        FlightInfo info = prepared.execute(credentials);
+        try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), credentials)) {
+            long rows = 0;
+            while (stream.next()) {
+                rows += stream.getRoot().getRowCount();
+            }
+            return new Execution(names(prepared.getResultSetSchema()), names(stream.getSchema()), rows);
+        }
+    }
+
+    /** Waits for the next refresh to serve what was written: {@code sql} returns {@code rows} rows. */
+    private static void awaitRows(FlightSqlClient client, CallOption credentials, String sql, long rows) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long seen = -1;
+        while (seen != rows && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            try {
+                seen = execute(client, credentials, sql).rows();
+            } catch (FlightRuntimeException beforeTheRefresh) {
+                // A deleted file, reported as an internal error; the next refresh ends it.
+                assertThat(beforeTheRefresh.status().code()).isEqualTo(FlightStatusCode.INTERNAL);
+            }
+        }
+        assertThat(seen).as("the refresh served the files written").isEqualTo(rows);
+    }
+
+    private static List<String> names(Schema schema) {
+        return schema.getFields().stream().map(Field::getName).toList();
+    }
+
+    @Test
+    void theAnnouncedColumnsFollowTheTableWhenItsColumnsChange() throws Exception {
+        writeItems("part-1.parquet", "SELECT range AS id FROM range(3)");
+        TestServer server = TestServer.start(Map.of("lake.root", lake.toString(), "lake.default-schema", "shop",
+                "lake.refresh-interval", "200ms"));
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+                FlightSqlClient client = new FlightSqlClient(flight)) {
+            CallOption credentials = flight.authenticateBasicToken(TestServer.USER, TestServer.PASSWORD).orElseThrow();
+            String sql = "SELECT * FROM items ORDER BY id";
+            for (int run = 0; run < 3; run++) {
+                assertThat(execute(client, credentials, sql)).isEqualTo(new Execution(List.of("id"), List.of("id"), 3));
+            }
+
+            writeItems("part-2.parquet", "SELECT range AS id, 'item ' || range AS name FROM range(5)");
+            Files.delete(lake.resolve("shop/items/part-1.parquet"));
+            // A plain folder changes file by file: until the next refresh the view still names the
+            // deleted file and queries fail; wait for the refresh to serve the new one.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            List<String> streamed = List.of("id");
+            while (!streamed.equals(List.of("id", "name")) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                try {
+                    streamed = execute(client, credentials, sql).streamed();
+                } catch (FlightRuntimeException beforeTheRefresh) {
+                    // The deleted file, reported as an internal error; the next refresh ends it.
+                    assertThat(beforeTheRefresh.status().code()).isEqualTo(FlightStatusCode.INTERNAL);
+                }
+            }
+            assertThat(streamed).as("the refresh served the new file").containsExactly("id", "name");
+
+            // From now on the session must not announce the columns it remembered before the change.
+            for (int run = 0; run < 3; run++) {
+                assertThat(execute(client, credentials, sql))
+                        .isEqualTo(new Execution(List.of("id", "name"), List.of("id", "name"), 5));
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aPreparedHandleFollowsTheLakeAndFailsAsAConflictWhenItsColumnsChanged() throws Exception {
+        writeItems("part-1.parquet", "SELECT range AS id FROM range(3)");
+        TestServer server = TestServer.start(Map.of("lake.root", lake.toString(), "lake.default-schema", "shop",
+                "lake.refresh-interval", "200ms"));
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+                FlightSqlClient client = new FlightSqlClient(flight)) {
+            CallOption credentials = flight.authenticateBasicToken(TestServer.USER, TestServer.PASSWORD).orElseThrow();
+            String sql = "SELECT id FROM items";
+            String withParameter = "SELECT id FROM items WHERE id >= ?";
+            List<FlightSqlClient.PreparedStatement> handles = new ArrayList<>();
+            try {
+                FlightSqlClient.PreparedStatement first = prepare(client, credentials, sql, handles);
+                FlightSqlClient.PreparedStatement again = prepare(client, credentials, sql, handles);
+                FlightSqlClient.PreparedStatement thirdTime = prepare(client, credentials, sql, handles);
+                FlightSqlClient.PreparedStatement parameterized = prepare(client, credentials, withParameter, handles);
+                FlightSqlClient.PreparedStatement parameterizedAgain = prepare(client, credentials, withParameter, handles);
+                for (FlightSqlClient.PreparedStatement prepared : List.of(first, again, thirdTime)) {
+                    assertThat(execute(client, prepared, credentials)).isEqualTo(new Execution(List.of("id"), List.of("id"), 3));
+                }
+                assertThat(parameterizedAgain.getParameterSchema().getFields()).hasSize(1);
+                for (FlightSqlClient.PreparedStatement prepared : List.of(parameterized, parameterizedAgain)) {
+                    bind(prepared, allocator, 1);
+                    assertThat(execute(client, prepared, credentials)).isEqualTo(new Execution(List.of("id"), List.of("id"), 2));
+                }
+
+                // Same columns, more rows: the handles prepared before see the new version.
+                writeItems("part-2.parquet", "SELECT range + 3 AS id FROM range(5)");
+                awaitRows(client, credentials, "SELECT * FROM items", 8);
+                assertThat(execute(client, again, credentials)).isEqualTo(new Execution(List.of("id"), List.of("id"), 8));
+
+                // Other columns: a handle announced as one BIGINT column must not stream another type.
+                Files.delete(lake.resolve("shop/items/part-1.parquet"));
+                Files.delete(lake.resolve("shop/items/part-2.parquet"));
+                writeItems("part-3.parquet", "SELECT 'item ' || range AS id FROM range(4)");
+                awaitRows(client, credentials, "SELECT * FROM items", 4);
+                // Both the handle DuckDB prepared and the one made from the remembered shape.
+                for (FlightSqlClient.PreparedStatement prepared : List.of(first, thirdTime)) {
+                    assertThatThrownBy(() -> execute(client, prepared, credentials))
+                            .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+                                assertThat(e.status().code()).isEqualTo(FlightStatusCode.ALREADY_EXISTS);
+                                assertThat(e.getMessage()).contains("changed their columns since it was prepared");
+                            });
+                }
+                // Prepared again, the statement announces and streams the new column.
+                FlightSqlClient.PreparedStatement fresh = prepare(client, credentials, sql, handles);
+                assertThat(fresh.getResultSetSchema().getFields().get(0).getType()).isEqualTo(ArrowType.Utf8.INSTANCE);
+                assertThat(execute(client, fresh, credentials).rows()).isEqualTo(4);
+            } finally {
+                for (FlightSqlClient.PreparedStatement handle : handles) {
+                    handle.close(credentials);
+                }
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static FlightSqlClient.PreparedStatement prepare(FlightSqlClient client, CallOption credentials, String sql,
+            List<FlightSqlClient.PreparedStatement> handles) {
+        FlightSqlClient.PreparedStatement prepared = client.prepare(sql, credentials);
+        handles.add(prepared);
+        return prepared;
+    }
+
+    private static void bind(FlightSqlClient.PreparedStatement prepared, BufferAllocator allocator, long value) {
+        VectorSchemaRoot parameters = VectorSchemaRoot.create(prepared.getParameterSchema(), allocator);
+        ((BigIntVector) parameters.getVector(0)).setSafe(0, value);
+        parameters.setRowCount(1);
+        prepared.setParameters(parameters);
+    }
+}
