@@ -14,6 +14,10 @@ import java.util.stream.IntStream;
  * @param lake the folder the server was started with ({@code --data}); each table is read from the
  *     Parquet files under {@code <lake>/tpch/<table>/}, at any depth
  * @param queries which TPC-H queries to run, 1 to 22
+ * @param warmupStatements small statements each side runs once before any query is timed, so that the
+ *     Java code of the server and of the clients runs compiled, as in a server and clients that have
+ *     been up for a while (until a few thousand calls went through it, the Java code of a call runs
+ *     interpreted or only partly optimized: several milliseconds more per call than afterwards)
  * @param warmupRuns untimed runs per query and side before the timed ones
  * @param runs timed runs per query and side; medians are reported
  * @param fetch whether to time the full {@code SELECT * FROM lineitem} fetch
@@ -27,6 +31,7 @@ public record BenchmarkOptions(
         String user,
         String password,
         List<Integer> queries,
+        int warmupStatements,
         int warmupRuns,
         int runs,
         boolean fetch,
@@ -41,12 +46,15 @@ public record BenchmarkOptions(
               --password PASSWORD (default demo)
               --queries LIST      TPC-H queries to run, e.g. 1,6,15 or 1-22 (default 1-22)
               --runs N            timed runs per query and side, medians reported (default 3)
+              --warmup-statements N small statements per side before anything is timed, so the
+                                  server's and the clients' Java code runs compiled (default 4000)
               --warmup N          untimed runs per query and side first (default 1)
               --no-fetch          skip the full SELECT * FROM lineitem fetch
               --threads N         embedded DuckDB threads (default: all cores, as the server uses)
               --arrow-batch-rows N rows per Arrow batch exported by embedded DuckDB (default 65536)""";
 
     private static final int MAX_RUNS = 100;
+    private static final int MAX_WARMUP_STATEMENTS = 1_000_000;
 
     public BenchmarkOptions {
         requireNonNull(lake, "lake is null");
@@ -64,6 +72,10 @@ public record BenchmarkOptions(
             throw new IllegalArgumentException("--runs must be 1 to " + MAX_RUNS + " and --warmup 0 to " + MAX_RUNS
                     + ", not " + runs + " and " + warmupRuns);
         }
+        if (warmupStatements < 0 || warmupStatements > MAX_WARMUP_STATEMENTS) {
+            throw new IllegalArgumentException("--warmup-statements must be 0 to " + MAX_WARMUP_STATEMENTS + ", not "
+                    + warmupStatements);
+        }
         if (embeddedThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, not " + embeddedThreads);
         }
@@ -79,6 +91,7 @@ public record BenchmarkOptions(
         String user = "demo";
         String password = "demo";
         List<Integer> queries = IntStream.rangeClosed(1, TpchQueries.QUERY_COUNT).boxed().toList();
+        int warmupStatements = 4000;
         int warmupRuns = 1;
         int runs = 3;
         boolean fetch = true;
@@ -102,6 +115,7 @@ public record BenchmarkOptions(
                 case "--password" -> password = value;
                 case "--queries" -> queries = parseQueries(value);
                 case "--runs" -> runs = parseNumber(name, value);
+                case "--warmup-statements" -> warmupStatements = parseNumber(name, value);
                 case "--warmup" -> warmupRuns = parseNumber(name, value);
                 case "--threads" -> threads = parseNumber(name, value);
                 case "--arrow-batch-rows" -> arrowBatchRows = parseNumber(name, value);
@@ -116,7 +130,8 @@ public record BenchmarkOptions(
                     + " was started with as --data");
         }
         return new BenchmarkOptions(
-                lake, host, port, user, password, queries, warmupRuns, runs, fetch, threads, arrowBatchRows);
+                lake, host, port, user, password, queries, warmupStatements, warmupRuns, runs, fetch, threads,
+                arrowBatchRows);
     }
 
     private static int parseNumber(String name, String value) {

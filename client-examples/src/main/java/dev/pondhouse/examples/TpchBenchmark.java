@@ -51,6 +51,12 @@ public final class TpchBenchmark {
 
     private static final String FETCH_QUERY = "SELECT * FROM lineitem";
 
+    /** Small statements for the warm-up, reading the column types the TPC-H results have. */
+    private static final List<String> WARMUP_STATEMENTS = List.of(
+            "SELECT * FROM nation",
+            "SELECT o_orderkey, o_totalprice, o_orderdate, o_orderstatus FROM orders LIMIT 20",
+            "SELECT r_name, count(*) AS nations FROM region JOIN nation ON n_regionkey = r_regionkey GROUP BY r_name");
+
     private TpchBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -82,6 +88,8 @@ public final class TpchBenchmark {
             QuerySide embeddedArrowSide = new QuerySide("embedded DuckDB arrowExportStream",
                     sql -> readDuckDbArrow(embedded, embeddedAllocator, options.arrowBatchRows(), sql));
 
+            warmUp(options.warmupStatements(), List.of(serverJdbcSide, serverAdbcSide, embeddedJdbcSide, embeddedArrowSide));
+
             List<BenchmarkReport.QueryComparison> comparisons = new ArrayList<>();
             if (!options.queries().isEmpty()) {
                 out.println(BenchmarkReport.QUERY_HEADER);
@@ -110,6 +118,15 @@ public final class TpchBenchmark {
             report.printFetchTable(out);
             report.printSummary(out);
             return report;
+        }
+    }
+
+    /** Runs {@code statements} small statements through each side, taking turns, results read and dropped. */
+    private static void warmUp(int statements, List<QuerySide> sides) throws Exception {
+        for (int statement = 0; statement < statements; statement++) {
+            for (QuerySide side : sides) {
+                side.runner().run(WARMUP_STATEMENTS.get(statement % WARMUP_STATEMENTS.size()));
+            }
         }
     }
 
@@ -185,8 +202,9 @@ public final class TpchBenchmark {
                 options.host(), options.port(), options.user(), serverThreads(serverJdbc));
         out.printf("  embedded:  in-memory DuckDB %s, threads: %d, views over the same Parquet files%n",
                 embedded.getMetaData().getDatabaseProductVersion(), options.embeddedThreads());
-        out.printf("  runs:      %d warm-up + %d timed per query and side, sides taking turns;%n",
-                options.warmupRuns(), options.runs());
+        out.printf("  runs:      %d small statements per side first, then %d warm-up + %d timed per query and side,%n",
+                options.warmupStatements(), options.warmupRuns(), options.runs());
+        out.println("             sides taking turns;");
         out.println("             times are medians in milliseconds and include reading every value of the result");
         out.println();
     }

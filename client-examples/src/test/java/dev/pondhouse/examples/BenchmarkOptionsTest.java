@@ -26,6 +26,7 @@ class BenchmarkOptionsTest {
         assertThat(options.queries()).containsExactlyElementsOf(IntStream.rangeClosed(1, 22).boxed().toList());
         assertThat(options.runs()).isEqualTo(3);
         assertThat(options.warmupRuns()).isEqualTo(1);
+        assertThat(options.warmupStatements()).isEqualTo(4000);
         assertThat(options.fetch()).isTrue();
         assertThat(options.host()).isEqualTo("127.0.0.1");
         assertThat(options.embeddedThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
@@ -35,11 +36,12 @@ class BenchmarkOptionsTest {
     void parsesQueryListsAndRanges() {
         BenchmarkOptions options = BenchmarkOptions.parse(
                 "--lake", lake.toString(), "--queries", "1-3,15", "--runs", "1", "--warmup", "0", "--no-fetch",
-                "--port", "4000", "--threads", "2");
+                "--port", "4000", "--threads", "2", "--warmup-statements", "7");
 
         assertThat(options.queries()).containsExactly(1, 2, 3, 15);
         assertThat(options.runs()).isEqualTo(1);
         assertThat(options.warmupRuns()).isZero();
+        assertThat(options.warmupStatements()).isEqualTo(7);
         assertThat(options.fetch()).isFalse();
         assertThat(options.port()).isEqualTo(4000);
         assertThat(options.embeddedThreads()).isEqualTo(2);
@@ -53,6 +55,8 @@ class BenchmarkOptionsTest {
                 .hasMessageContaining("--runs must be a whole number");
         assertThatThrownBy(() -> BenchmarkOptions.parse("--lake", lake.toString(), "--runs", "0"))
                 .hasMessageContaining("--runs must be 1 to 100");
+        assertThatThrownBy(() -> BenchmarkOptions.parse("--lake", lake.toString(), "--warmup-statements", "-1"))
+                .hasMessageContaining("--warmup-statements must be 0 to 1000000, not -1");
         assertThatThrownBy(() -> BenchmarkOptions.parse("--lake", lake.toString(), "--color", "blue"))
                 .hasMessageContaining("Unknown option --color");
         assertThatThrownBy(() -> BenchmarkOptions.parse("--port", "4000"))

@@ -115,7 +115,7 @@ class ClientExamplesEndToEndTest {
     void benchmarkRunsInTinyMode() throws Exception {
         BenchmarkOptions options = BenchmarkOptions.parse(
                 "--lake", data.toString(), "--port", Integer.toString(server.port()), "--user", USER, "--password", PASSWORD,
-                "--queries", "1,6,15", "--runs", "1", "--warmup", "0");
+                "--queries", "1,6,15", "--runs", "1", "--warmup", "0", "--warmup-statements", "3");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         BenchmarkReport report;
         try (PrintStream out = new PrintStream(printed, true, UTF_8)) {
@@ -155,7 +155,7 @@ class ClientExamplesEndToEndTest {
     void all22TpchQueriesReadTheSameResultShapeThroughTheServerAsEmbedded() throws Exception {
         BenchmarkOptions options = BenchmarkOptions.parse(
                 "--lake", data.toString(), "--port", Integer.toString(server.port()), "--user", USER, "--password", PASSWORD,
-                "--runs", "1", "--warmup", "0", "--no-fetch");
+                "--runs", "1", "--warmup", "0", "--warmup-statements", "0", "--no-fetch");
         BenchmarkReport report;
         try (PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, UTF_8)) {
             // The benchmark fails when any side reads a result of another shape than the others.
