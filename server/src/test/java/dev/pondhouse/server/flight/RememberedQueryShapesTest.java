@@ -29,6 +29,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,10 +39,109 @@ import org.junit.jupiter.api.io.TempDir;
  * announcing the shape the session remembered; when the table behind it gets other columns, the
  * announcement follows, and a handle prepared before the change fails as a conflict rather than
  * stream columns it did not announce.
+ *
+ * <p>The lake is a plain folder with table {@code shop.items}, three rows of one BIGINT column
+ * {@code id} at the start, refreshed every 200 ms.
  */
 class RememberedQueryShapesTest {
     @TempDir
     Path lake;
+
+    private TestServer server;
+    private BufferAllocator allocator;
+    private FlightClient flight;
+    private FlightSqlClient client;
+    private CallOption credentials;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        writeItems("part-1.parquet", "SELECT range AS id FROM range(3)");
+        server = TestServer.start(Map.of("lake.root", lake.toString(), "lake.default-schema", "shop",
+                "lake.refresh-interval", "200ms"));
+        allocator = new RootAllocator();
+        flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+        client = new FlightSqlClient(flight);
+        credentials = flight.authenticateBasicToken(TestServer.USER, TestServer.PASSWORD).orElseThrow();
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        try {
+            client.close();
+            allocator.close();
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void theAnnouncedColumnsFollowTheTableWhenItsColumnsChange() throws Exception {
+        String sql = "SELECT * FROM items ORDER BY id";
+        for (int run = 0; run < 3; run++) {
+            assertThat(execute(sql)).isEqualTo(new Execution(List.of("id"), List.of("id"), 3));
+        }
+
+        writeItems("part-2.parquet", "SELECT range AS id, 'item ' || range AS name FROM range(5)");
+        Files.delete(lake.resolve("shop/items/part-1.parquet"));
+        awaitRows(5);
+
+        // From now on the session must not announce the columns it remembered before the change.
+        for (int run = 0; run < 3; run++) {
+            assertThat(execute(sql)).isEqualTo(new Execution(List.of("id", "name"), List.of("id", "name"), 5));
+        }
+    }
+
+    @Test
+    void aPreparedHandleFollowsTheLakeAndFailsAsAConflictWhenItsColumnsChanged() throws Exception {
+        String sql = "SELECT id FROM items";
+        String withParameter = "SELECT id FROM items WHERE id >= ?";
+        List<FlightSqlClient.PreparedStatement> handles = new ArrayList<>();
+        try {
+            // The first is prepared in DuckDB; the session then knows the shape, and the next two
+            // handles of the same text have no DuckDB statement. A query with a parameter always
+            // gets one.
+            FlightSqlClient.PreparedStatement first = prepare(sql, handles);
+            FlightSqlClient.PreparedStatement again = prepare(sql, handles);
+            FlightSqlClient.PreparedStatement thirdTime = prepare(sql, handles);
+            FlightSqlClient.PreparedStatement parameterized = prepare(withParameter, handles);
+            FlightSqlClient.PreparedStatement parameterizedAgain = prepare(withParameter, handles);
+            for (FlightSqlClient.PreparedStatement prepared : List.of(first, again, thirdTime)) {
+                assertThat(execute(prepared)).isEqualTo(new Execution(List.of("id"), List.of("id"), 3));
+            }
+            assertThat(parameterizedAgain.getParameterSchema().getFields()).hasSize(1);
+            for (FlightSqlClient.PreparedStatement prepared : List.of(parameterized, parameterizedAgain)) {
+                bind(prepared, 1);
+                assertThat(execute(prepared)).isEqualTo(new Execution(List.of("id"), List.of("id"), 2));
+            }
+
+            // Same columns, more rows: a handle prepared before sees the new version.
+            writeItems("part-2.parquet", "SELECT range + 3 AS id FROM range(5)");
+            awaitRows(8);
+            assertThat(execute(again)).isEqualTo(new Execution(List.of("id"), List.of("id"), 8));
+
+            // Other columns: a handle announced as one BIGINT column must not stream another type,
+            // neither the one DuckDB prepared nor one made from the remembered shape.
+            Files.delete(lake.resolve("shop/items/part-1.parquet"));
+            Files.delete(lake.resolve("shop/items/part-2.parquet"));
+            writeItems("part-3.parquet", "SELECT 'item ' || range AS id FROM range(4)");
+            awaitRows(4);
+            for (FlightSqlClient.PreparedStatement prepared : List.of(first, thirdTime)) {
+                assertThatThrownBy(() -> execute(prepared))
+                        .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+                            assertThat(e.status().code()).isEqualTo(FlightStatusCode.ALREADY_EXISTS);
+                            assertThat(e.getMessage()).contains("changed their columns since it was prepared");
+                        });
+            }
+            // Prepared again, the statement announces and streams the new column.
+            FlightSqlClient.PreparedStatement fresh = prepare(sql, handles);
+            assertThat(fresh.getResultSetSchema().getFields().get(0).getType()).isEqualTo(ArrowType.Utf8.INSTANCE);
+            assertThat(execute(fresh).rows()).isEqualTo(4);
+        } finally {
+            for (FlightSqlClient.PreparedStatement handle : handles) {
+                handle.close(credentials);
+            }
+        }
+    }
 
     private void writeItems(String file, String query) throws Exception {
         Path path = lake.resolve("shop/items").resolve(file);
@@ -53,160 +154,58 @@ class RememberedQueryShapesTest {
     /** What one execution announced and what its stream carried. */
     private record Execution(List<String> announced, List<String> streamed, long rows) {}
 
-    private static Execution execute(FlightSqlClient client, CallOption credentials, String sql) throws Exception {
+    private Execution execute(String sql) throws Exception {
         FlightInfo info = client.execute(sql, credentials);
+        return read(info, info.getSchemaOptional().orElseThrow());
+    }
+
+    private Execution execute(FlightSqlClient.PreparedStatement prepared) throws Exception {
+        return read(prepared.execute(credentials), prepared.getResultSetSchema());
+    }
+
+    private Execution read(FlightInfo info, Schema announced) throws Exception {
         try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), credentials)) {
             long rows = 0;
             while (stream.next()) {
                 rows += stream.getRoot().getRowCount();
             }
-            return new Execution(names(info.getSchemaOptional().orElseThrow()), names(stream.getSchema()), rows);
+            return new Execution(names(announced), names(stream.getSchema()), rows);
         }
     }
 
-    private static Execution execute(FlightSqlClient client, FlightSqlClient.PreparedStatement prepared,
-            CallOption credentials) throws Exception {
-        FlightInfo info = prepared.execute(credentials);
-        try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), credentials)) {
-            long rows = 0;
-            while (stream.next()) {
-                rows += stream.getRoot().getRowCount();
-            }
-            return new Execution(names(prepared.getResultSetSchema()), names(stream.getSchema()), rows);
-        }
-    }
-
-    /** Waits for the next refresh to serve what was written: {@code sql} returns {@code rows} rows. */
-    private static void awaitRows(FlightSqlClient client, CallOption credentials, String sql, long rows) throws Exception {
+    /**
+     * Waits for a refresh to serve the files as written: {@code items} has {@code rows} rows. A plain
+     * folder changes file by file, so until then the view may still name a deleted file.
+     */
+    private void awaitRows(long rows) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         long seen = -1;
         while (seen != rows && System.nanoTime() < deadline) {
             Thread.sleep(100);
             try {
-                seen = execute(client, credentials, sql).rows();
+                seen = execute("SELECT * FROM items").rows();
             } catch (FlightRuntimeException beforeTheRefresh) {
-                // A deleted file, reported as an internal error; the next refresh ends it.
+                // The deleted file, reported as an internal error; the next refresh ends it.
                 assertThat(beforeTheRefresh.status().code()).isEqualTo(FlightStatusCode.INTERNAL);
             }
         }
         assertThat(seen).as("the refresh served the files written").isEqualTo(rows);
     }
 
-    private static List<String> names(Schema schema) {
-        return schema.getFields().stream().map(Field::getName).toList();
-    }
-
-    @Test
-    void theAnnouncedColumnsFollowTheTableWhenItsColumnsChange() throws Exception {
-        writeItems("part-1.parquet", "SELECT range AS id FROM range(3)");
-        TestServer server = TestServer.start(Map.of("lake.root", lake.toString(), "lake.default-schema", "shop",
-                "lake.refresh-interval", "200ms"));
-        try (BufferAllocator allocator = new RootAllocator();
-                FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
-                FlightSqlClient client = new FlightSqlClient(flight)) {
-            CallOption credentials = flight.authenticateBasicToken(TestServer.USER, TestServer.PASSWORD).orElseThrow();
-            String sql = "SELECT * FROM items ORDER BY id";
-            for (int run = 0; run < 3; run++) {
-                assertThat(execute(client, credentials, sql)).isEqualTo(new Execution(List.of("id"), List.of("id"), 3));
-            }
-
-            writeItems("part-2.parquet", "SELECT range AS id, 'item ' || range AS name FROM range(5)");
-            Files.delete(lake.resolve("shop/items/part-1.parquet"));
-            // A plain folder changes file by file: until the next refresh the view still names the
-            // deleted file and queries fail; wait for the refresh to serve the new one.
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            List<String> streamed = List.of("id");
-            while (!streamed.equals(List.of("id", "name")) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                try {
-                    streamed = execute(client, credentials, sql).streamed();
-                } catch (FlightRuntimeException beforeTheRefresh) {
-                    // The deleted file, reported as an internal error; the next refresh ends it.
-                    assertThat(beforeTheRefresh.status().code()).isEqualTo(FlightStatusCode.INTERNAL);
-                }
-            }
-            assertThat(streamed).as("the refresh served the new file").containsExactly("id", "name");
-
-            // From now on the session must not announce the columns it remembered before the change.
-            for (int run = 0; run < 3; run++) {
-                assertThat(execute(client, credentials, sql))
-                        .isEqualTo(new Execution(List.of("id", "name"), List.of("id", "name"), 5));
-            }
-        } finally {
-            server.stop();
-        }
-    }
-
-    @Test
-    void aPreparedHandleFollowsTheLakeAndFailsAsAConflictWhenItsColumnsChanged() throws Exception {
-        writeItems("part-1.parquet", "SELECT range AS id FROM range(3)");
-        TestServer server = TestServer.start(Map.of("lake.root", lake.toString(), "lake.default-schema", "shop",
-                "lake.refresh-interval", "200ms"));
-        try (BufferAllocator allocator = new RootAllocator();
-                FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
-                FlightSqlClient client = new FlightSqlClient(flight)) {
-            CallOption credentials = flight.authenticateBasicToken(TestServer.USER, TestServer.PASSWORD).orElseThrow();
-            String sql = "SELECT id FROM items";
-            String withParameter = "SELECT id FROM items WHERE id >= ?";
-            List<FlightSqlClient.PreparedStatement> handles = new ArrayList<>();
-            try {
-                FlightSqlClient.PreparedStatement first = prepare(client, credentials, sql, handles);
-                FlightSqlClient.PreparedStatement again = prepare(client, credentials, sql, handles);
-                FlightSqlClient.PreparedStatement thirdTime = prepare(client, credentials, sql, handles);
-                FlightSqlClient.PreparedStatement parameterized = prepare(client, credentials, withParameter, handles);
-                FlightSqlClient.PreparedStatement parameterizedAgain = prepare(client, credentials, withParameter, handles);
-                for (FlightSqlClient.PreparedStatement prepared : List.of(first, again, thirdTime)) {
-                    assertThat(execute(client, prepared, credentials)).isEqualTo(new Execution(List.of("id"), List.of("id"), 3));
-                }
-                assertThat(parameterizedAgain.getParameterSchema().getFields()).hasSize(1);
-                for (FlightSqlClient.PreparedStatement prepared : List.of(parameterized, parameterizedAgain)) {
-                    bind(prepared, allocator, 1);
-                    assertThat(execute(client, prepared, credentials)).isEqualTo(new Execution(List.of("id"), List.of("id"), 2));
-                }
-
-                // Same columns, more rows: the handles prepared before see the new version.
-                writeItems("part-2.parquet", "SELECT range + 3 AS id FROM range(5)");
-                awaitRows(client, credentials, "SELECT * FROM items", 8);
-                assertThat(execute(client, again, credentials)).isEqualTo(new Execution(List.of("id"), List.of("id"), 8));
-
-                // Other columns: a handle announced as one BIGINT column must not stream another type.
-                Files.delete(lake.resolve("shop/items/part-1.parquet"));
-                Files.delete(lake.resolve("shop/items/part-2.parquet"));
-                writeItems("part-3.parquet", "SELECT 'item ' || range AS id FROM range(4)");
-                awaitRows(client, credentials, "SELECT * FROM items", 4);
-                // Both the handle DuckDB prepared and the one made from the remembered shape.
-                for (FlightSqlClient.PreparedStatement prepared : List.of(first, thirdTime)) {
-                    assertThatThrownBy(() -> execute(client, prepared, credentials))
-                            .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
-                                assertThat(e.status().code()).isEqualTo(FlightStatusCode.ALREADY_EXISTS);
-                                assertThat(e.getMessage()).contains("changed their columns since it was prepared");
-                            });
-                }
-                // Prepared again, the statement announces and streams the new column.
-                FlightSqlClient.PreparedStatement fresh = prepare(client, credentials, sql, handles);
-                assertThat(fresh.getResultSetSchema().getFields().get(0).getType()).isEqualTo(ArrowType.Utf8.INSTANCE);
-                assertThat(execute(client, fresh, credentials).rows()).isEqualTo(4);
-            } finally {
-                for (FlightSqlClient.PreparedStatement handle : handles) {
-                    handle.close(credentials);
-                }
-            }
-        } finally {
-            server.stop();
-        }
-    }
-
-    private static FlightSqlClient.PreparedStatement prepare(FlightSqlClient client, CallOption credentials, String sql,
-            List<FlightSqlClient.PreparedStatement> handles) {
+    private FlightSqlClient.PreparedStatement prepare(String sql, List<FlightSqlClient.PreparedStatement> handles) {
         FlightSqlClient.PreparedStatement prepared = client.prepare(sql, credentials);
         handles.add(prepared);
         return prepared;
     }
 
-    private static void bind(FlightSqlClient.PreparedStatement prepared, BufferAllocator allocator, long value) {
+    private void bind(FlightSqlClient.PreparedStatement prepared, long value) {
         VectorSchemaRoot parameters = VectorSchemaRoot.create(prepared.getParameterSchema(), allocator);
         ((BigIntVector) parameters.getVector(0)).setSafe(0, value);
         parameters.setRowCount(1);
         prepared.setParameters(parameters);
+    }
+
+    private static List<String> names(Schema schema) {
+        return schema.getFields().stream().map(Field::getName).toList();
     }
 }
