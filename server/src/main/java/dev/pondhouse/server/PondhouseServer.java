@@ -56,6 +56,7 @@ import dev.pondhouse.server.pipeline.SourceContainers;
 import dev.pondhouse.server.query.PreparedStatements;
 import dev.pondhouse.server.query.QueryService;
 import dev.pondhouse.server.query.RunningQueries;
+import dev.pondhouse.server.query.ServedViews;
 import dev.pondhouse.server.query.SessionControl;
 import dev.pondhouse.server.query.SessionRegistry;
 import dev.pondhouse.server.query.StatementAuthorizer;
@@ -77,6 +78,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -204,7 +206,7 @@ public final class PondhouseServer implements AutoCloseable {
             started.push(runningQueries);
             StatementAuthorizer authorizer = new StatementAuthorizer(guard, access, auditLog, Clock.systemUTC());
             PreparedStatements preparedStatements = new PreparedStatements(config.query().queueTimeout(), authorizer,
-                    new DuckDbArrowTypes(engine.timeZone()), views::version);
+                    new DuckDbArrowTypes(engine.timeZone()), servedViews(views));
             queries = new QueryService(config.query(), allocator, preparedStatements, runningQueries, authorizer, auditLog,
                     metrics, Clock.systemUTC());
             started.push(queries);
@@ -280,6 +282,33 @@ public final class PondhouseServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The views as statements see them: a refresh they ask for runs on the maintenance thread. */
+    private ServedViews servedViews(ViewPublisher views) {
+        AtomicBoolean requested = new AtomicBoolean();
+        return new ServedViews() {
+            @Override
+            public long version() {
+                return views.version();
+            }
+
+            @Override
+            public void refreshSoon() {
+                if (!requested.compareAndSet(false, true)) {
+                    return;
+                }
+                try {
+                    maintenance.execute(() -> {
+                        // Cleared first: a request during this refresh may have seen files it does not.
+                        requested.set(false);
+                        runQuietly("lake refresh after a statement found a file gone", views::refresh);
+                    });
+                } catch (RejectedExecutionException stopping) {
+                    requested.set(false);
+                }
+            }
+        };
     }
 
     /** Runs the lake refresh after {@code delay}, then again after the delay the back-off gives. */

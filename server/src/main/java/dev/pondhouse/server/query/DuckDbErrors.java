@@ -35,12 +35,28 @@ final class DuckDbErrors {
         return java.util.Optional.empty();
     }
 
+    /**
+     * A file a lake view reads is gone (a plain Parquet folder changed since the views were last
+     * published, or files were removed under a served snapshot): worth running again once the views
+     * are refreshed. The client's message does not name the file; DuckDB's message is the cause.
+     */
+    static final class LakeFileGone extends PondhouseException {
+        private LakeFileGone(Throwable duckDbError) {
+            super(ErrorKind.UNAVAILABLE, "a file of the lake was removed or replaced since the lake was last refreshed;"
+                    + " the lake is being refreshed, run the statement again", duckDbError);
+        }
+    }
+
     static PondhouseException classify(SQLException error) {
         return classify(error.getMessage() == null ? "" : error.getMessage().strip(), error);
     }
 
     private static PondhouseException classify(String message, Throwable error) {
         String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("io error") && (lower.contains("no files found that match the pattern")
+                || lower.contains("cannot open file"))) {
+            return new LakeFileGone(error);
+        }
         ErrorKind kind;
         if (lower.startsWith("interrupt")) {
             kind = ErrorKind.CANCELLED;

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -51,19 +50,19 @@ public final class PreparedStatements {
     private final Duration queueTimeout;
     private final StatementAuthorizer authorizer;
     private final DuckDbArrowTypes types;
-    private final LongSupplier lakeVersion;
+    private final ServedViews views;
     private final SecureRandom random = new SecureRandom();
 
     /**
-     * @param lakeVersion the served views' version ({@code ViewPublisher#version}): a remembered query
-     *     shape holds only while it stays the same
+     * @param views a remembered query shape holds only while their version stays the same; they are
+     *     refreshed when DuckDB finds a file of them gone
      */
     public PreparedStatements(Duration queueTimeout, StatementAuthorizer authorizer, DuckDbArrowTypes types,
-            LongSupplier lakeVersion) {
+            ServedViews views) {
         this.queueTimeout = requireNonNull(queueTimeout, "queueTimeout is null");
         this.authorizer = requireNonNull(authorizer, "authorizer is null");
         this.types = requireNonNull(types, "types is null");
-        this.lakeVersion = requireNonNull(lakeVersion, "lakeVersion is null");
+        this.views = requireNonNull(views, "views is null");
     }
 
     /**
@@ -84,7 +83,7 @@ public final class PreparedStatements {
         DuckDBPreparedStatement statement = null;
         try {
             StatementAuthorizer.Authorized authorized = authorizer.authorize(session, connection, sql);
-            long version = lakeVersion.getAsLong();
+            long version = views.version();
             Optional<QueryShape> known = knownShape(session, sql, authorized, version);
             PreparedQuery query;
             if (known.isPresent()) {
@@ -102,7 +101,7 @@ public final class PreparedStatements {
             return query;
         } catch (SQLException e) {
             closeQuietly(statement, e);
-            throw DuckDbErrors.classify(e);
+            throw classify(e);
         } finally {
             session.release();
         }
@@ -114,7 +113,7 @@ public final class PreparedStatements {
      */
     Execution forQuery(QuerySession session, DuckDBConnection connection, String sql,
             StatementAuthorizer.Authorized authorized) throws SQLException {
-        long version = lakeVersion.getAsLong();
+        long version = views.version();
         Optional<QueryShape> known = knownShape(session, sql, authorized, version);
         if (known.isPresent()) {
             return new Execution(unprepared(connection), Optional.of(authorized.sql()), true, known.get().columns());
@@ -140,7 +139,7 @@ public final class PreparedStatements {
      */
     Execution forPrepared(DuckDBConnection connection, PreparedQuery query, StatementAuthorizer.Authorized authorized)
             throws SQLException {
-        long version = lakeVersion.getAsLong();
+        long version = views.version();
         if (query.shapeVersion() != version) {
             DuckDBPreparedStatement again = connection.prepareStatement(authorized.sql()).unwrap(DuckDBPreparedStatement.class);
             try {
@@ -159,6 +158,24 @@ public final class PreparedStatements {
             return new Execution(own.get(), Optional.empty(), false, query.datasetSchema());
         }
         return new Execution(unprepared(connection), Optional.of(authorized.sql()), true, query.datasetSchema());
+    }
+
+    /** DuckDB's error as the client sees it (see {@link #classified}). */
+    PondhouseException classify(SQLException error) {
+        return classified(DuckDbErrors.classify(error));
+    }
+
+    /**
+     * Passes on a classified DuckDB error; when DuckDB found a file of the lake gone, the views are
+     * refreshed soon, so that running the statement again reads the files the lake has now.
+     */
+    PondhouseException classified(PondhouseException error) {
+        if (error instanceof DuckDbErrors.LakeFileGone) {
+            log.warn("a statement read a file of the lake that is gone; refreshing the lake: {}",
+                    error.getCause() == null ? error.getMessage() : error.getCause().getMessage());
+            views.refreshSoon();
+        }
+        return error;
     }
 
     /** A remembered shape for {@code sql} under this decision and lake version, when it takes no parameters. */
@@ -197,7 +214,7 @@ public final class PreparedStatements {
         try {
             query.close();
         } catch (SQLException e) {
-            throw DuckDbErrors.classify(e);
+            throw classify(e);
         } finally {
             session.release();
         }

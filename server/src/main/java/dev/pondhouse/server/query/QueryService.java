@@ -222,7 +222,7 @@ public final class QueryService implements AutoCloseable {
                     execution = new PreparedStatements.Execution(statement, Optional.empty(), true, new Schema(List.of()));
                 }
             } catch (SQLException e) {
-                throw DuckDbErrors.classify(e);
+                throw statements.classify(e);
             }
             undo.remove(undo.size() - 1);
             RunningQuery query = new RunningQuery(id, session.user(), sql, session, connection, execution.statement(),
@@ -277,13 +277,13 @@ public final class QueryService implements AutoCloseable {
             return known;
         }
         if (error instanceof SQLException sql) {
-            return DuckDbErrors.classify(sql);
+            return statements.classify(sql);
         }
         if (error instanceof java.io.IOException streamFailure) {
             // DuckDB's error while producing a later batch, wrapped by Arrow's C stream import.
             Optional<PondhouseException> duckDbError = DuckDbErrors.fromStreamFailure(streamFailure);
             if (duckDbError.isPresent()) {
-                return duckDbError.get();
+                return statements.classified(duckDbError.get());
             }
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {

@@ -6,6 +6,7 @@ import dev.pondhouse.server.error.ErrorKind;
 import dev.pondhouse.server.error.PondhouseException;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DuckDbErrorsTest {
@@ -33,5 +34,21 @@ class DuckDbErrorsTest {
             assertThat(error).hasMessage("Invalid Input Error: boom");
         });
         assertThat(DuckDbErrors.fromStreamFailure(new IOException("connection reset"))).isEmpty();
+    }
+
+    @Test
+    void aLakeFileThatIsGoneIsUnavailableWithoutItsPath() {
+        SQLException missing = new SQLException("IO Error: No files found that match the pattern \"/lake/shop/items/part-1.parquet\"");
+        SQLException unopenable = new SQLException("IO Error: Cannot open file \"/lake/shop/items/part-2.parquet\": No such file or directory");
+
+        for (SQLException error : List.of(missing, unopenable)) {
+            PondhouseException classified = DuckDbErrors.classify(error);
+            assertThat(classified).isInstanceOf(DuckDbErrors.LakeFileGone.class).hasCause(error);
+            assertThat(classified.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+            assertThat(classified.getMessage()).contains("removed or replaced since the lake was last refreshed")
+                    .doesNotContain("/lake/");
+        }
+        assertThat(DuckDbErrors.classify(new SQLException("IO Error: Could not write file: disk full")).kind())
+                .isEqualTo(ErrorKind.INTERNAL);
     }
 }
