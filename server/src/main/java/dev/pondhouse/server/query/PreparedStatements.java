@@ -89,7 +89,7 @@ public final class PreparedStatements {
             if (known.isPresent()) {
                 query = PreparedQuery.ofKnownShape(newHandle(), sql, authorized, known.get(), version);
             } else {
-                statement = connection.prepareStatement(authorized.sql()).unwrap(DuckDBPreparedStatement.class);
+                statement = prepared(connection, authorized);
                 StatementReturnType returnType = statement.getMetaData().unwrap(DuckDBResultSetMetaData.class).getReturnType();
                 QueryShape shape = shapeOf(statement);
                 if (returnType == StatementReturnType.QUERY_RESULT) {
@@ -118,7 +118,7 @@ public final class PreparedStatements {
         if (known.isPresent()) {
             return new Execution(unprepared(connection), Optional.of(authorized.sql()), true, known.get().columns());
         }
-        DuckDBPreparedStatement statement = connection.prepareStatement(authorized.sql()).unwrap(DuckDBPreparedStatement.class);
+        DuckDBPreparedStatement statement = prepared(connection, authorized);
         try {
             QueryShape shape = shapeOf(statement);
             session.checkedStatements().rememberShape(sql, authorized, version, shape);
@@ -141,7 +141,7 @@ public final class PreparedStatements {
             throws SQLException {
         long version = views.version();
         if (query.shapeVersion() != version) {
-            DuckDBPreparedStatement again = connection.prepareStatement(authorized.sql()).unwrap(DuckDBPreparedStatement.class);
+            DuckDBPreparedStatement again = prepared(connection, authorized);
             try {
                 if (!shapeOf(again).equals(query.shape())) {
                     throw new PondhouseException(ErrorKind.CONFLICT, "the tables of prepared statement " + query.handle()
@@ -182,6 +182,16 @@ public final class PreparedStatements {
     private static Optional<QueryShape> knownShape(QuerySession session, String sql, StatementAuthorizer.Authorized authorized,
             long version) {
         return session.checkedStatements().shape(sql, authorized, version).filter(shape -> !shape.takesParameters());
+    }
+
+    /** What an ad-hoc statement other than a query runs, with the session's connection held: the statement, prepared. */
+    Execution forUpdate(DuckDBConnection connection, StatementAuthorizer.Authorized authorized) throws SQLException {
+        return new Execution(prepared(connection, authorized), Optional.empty(), true, new Schema(List.of()));
+    }
+
+    private static DuckDBPreparedStatement prepared(DuckDBConnection connection, StatementAuthorizer.Authorized authorized)
+            throws SQLException {
+        return connection.prepareStatement(authorized.sql()).unwrap(DuckDBPreparedStatement.class);
     }
 
     private static DuckDBPreparedStatement unprepared(DuckDBConnection connection) throws SQLException {

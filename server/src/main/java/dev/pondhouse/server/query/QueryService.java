@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.Schema;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBPreparedStatement;
 import org.duckdb.DuckDBResultSet;
@@ -217,9 +216,7 @@ public final class QueryService implements AutoCloseable {
                 } else if (kind == AuditEvent.Kind.QUERY) {
                     execution = statements.forQuery(session, connection, sql, authorized);
                 } else {
-                    DuckDBPreparedStatement statement = connection.prepareStatement(authorized.sql())
-                            .unwrap(DuckDBPreparedStatement.class);
-                    execution = new PreparedStatements.Execution(statement, Optional.empty(), true, new Schema(List.of()));
+                    execution = statements.forUpdate(connection, authorized);
                 }
             } catch (SQLException e) {
                 throw statements.classify(e);
