@@ -54,7 +54,8 @@ final class DuckDbErrors {
     private static PondhouseException classify(String message, Throwable error) {
         String lower = message.toLowerCase(Locale.ROOT);
         if (lower.startsWith("io error") && (lower.contains("no files found that match the pattern")
-                || lower.contains("cannot open file"))) {
+                || lower.contains("cannot open file") && (lower.contains(".parquet") || lower.contains(".csv")))) {
+            // A read_parquet/read_csv input; DuckDB's own spill files are neither.
             return new LakeFileGone(error);
         }
         ErrorKind kind;

@@ -50,5 +50,8 @@ class DuckDbErrorsTest {
         }
         assertThat(DuckDbErrors.classify(new SQLException("IO Error: Could not write file: disk full")).kind())
                 .isEqualTo(ErrorKind.INTERNAL);
+        assertThat(DuckDbErrors.classify(new SQLException(
+                "IO Error: Cannot open file \"/spill/duckdb_temp_storage_DEFAULT-0.tmp\": No such file or directory")).kind())
+                .as("a spill file is not a lake file").isEqualTo(ErrorKind.INTERNAL);
     }
 }
