@@ -30,8 +30,7 @@ public final class PreparedQuery implements AutoCloseable {
     private DuckDBPreparedStatement statement;
     private long shapeVersion;
     private final StatementReturnType returnType;
-    private final Schema datasetSchema;
-    private final Schema parameterSchema;
+    private final QueryShape shape;
     private volatile StatementAuthorizer.Authorized authorized;
 
     // Guarded by this: each inner list is one row of parameter values, in parameter order.
@@ -40,21 +39,18 @@ public final class PreparedQuery implements AutoCloseable {
     /** A statement prepared in DuckDB at lake version {@code shapeVersion}. */
     PreparedQuery(String handle, String sql, StatementAuthorizer.Authorized authorized, DuckDBPreparedStatement statement,
             long shapeVersion, StatementReturnType returnType, QueryShape shape) {
-        this(handle, sql, authorized, requireNonNull(statement, "statement is null"), shapeVersion, returnType,
-                shape.columns(), shape.parameters());
+        this(handle, sql, authorized, shapeVersion, returnType, shape, requireNonNull(statement, "statement is null"));
     }
 
-    private PreparedQuery(String handle, String sql, StatementAuthorizer.Authorized authorized,
-            DuckDBPreparedStatement statement, long shapeVersion, StatementReturnType returnType, Schema datasetSchema,
-            Schema parameterSchema) {
+    private PreparedQuery(String handle, String sql, StatementAuthorizer.Authorized authorized, long shapeVersion,
+            StatementReturnType returnType, QueryShape shape, DuckDBPreparedStatement statement) {
         this.handle = requireNonNull(handle, "handle is null");
         this.sql = requireNonNull(sql, "sql is null");
         this.authorized = requireNonNull(authorized, "authorized is null");
         this.statement = statement;
         this.shapeVersion = shapeVersion;
         this.returnType = requireNonNull(returnType, "returnType is null");
-        this.datasetSchema = requireNonNull(datasetSchema, "datasetSchema is null");
-        this.parameterSchema = requireNonNull(parameterSchema, "parameterSchema is null");
+        this.shape = requireNonNull(shape, "shape is null");
     }
 
     /**
@@ -66,8 +62,7 @@ public final class PreparedQuery implements AutoCloseable {
         if (shape.takesParameters()) {
             throw new IllegalArgumentException("a query taking parameters is prepared in DuckDB");
         }
-        return new PreparedQuery(handle, sql, authorized, null, shapeVersion, StatementReturnType.QUERY_RESULT,
-                shape.columns(), shape.parameters());
+        return new PreparedQuery(handle, sql, authorized, shapeVersion, StatementReturnType.QUERY_RESULT, shape, null);
     }
 
     public String handle() {
@@ -94,16 +89,16 @@ public final class PreparedQuery implements AutoCloseable {
     }
 
     public Schema datasetSchema() {
-        return datasetSchema;
+        return shape.columns();
     }
 
     public Schema parameterSchema() {
-        return parameterSchema;
+        return shape.parameters();
     }
 
     /** What was announced for it: result columns and parameters. */
     QueryShape shape() {
-        return new QueryShape(datasetSchema, parameterSchema);
+        return shape;
     }
 
     /** Its DuckDB statement; empty for a handle made from a known shape that was not prepared since. */
@@ -131,7 +126,7 @@ public final class PreparedQuery implements AutoCloseable {
     }
 
     synchronized void bind(List<List<Object>> rows) {
-        int expected = parameterSchema.getFields().size();
+        int expected = shape.parameters().getFields().size();
         for (List<Object> row : rows) {
             if (row.size() != expected) {
                 throw new IllegalArgumentException("statement takes " + expected + " parameter(s), got " + row.size());

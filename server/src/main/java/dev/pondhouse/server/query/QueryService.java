@@ -150,7 +150,7 @@ public final class QueryService implements AutoCloseable {
             DuckDBPreparedStatement statement = query.statement();
             List<List<Object>> rows = query.parameters();
             bindRow(statement, rows.isEmpty() ? List.of() : rows.get(0));
-            if (execute(query)) {
+            if (query.execute()) {
                 ResultSet resultSet = statement.getResultSet();
                 int batchRows = BatchSizing.rowsPerBatch(resultSet.getMetaData(), limits.batchTargetBytes(), limits.batchRows());
                 ArrowReader reader = (ArrowReader) resultSet.unwrap(DuckDBResultSet.class)
@@ -172,7 +172,7 @@ public final class QueryService implements AutoCloseable {
             long changed = 0;
             for (List<Object> row : rows.isEmpty() ? List.<List<Object>>of(List.of()) : rows) {
                 bindRow(statement, row);
-                if (execute(query)) {
+                if (query.execute()) {
                     statement.getResultSet().close();
                 } else {
                     changed += Math.max(0, statement.getLargeUpdateCount());
@@ -300,12 +300,6 @@ public final class QueryService implements AutoCloseable {
         } catch (RuntimeException closeFailure) {
             failure.addSuppressed(closeFailure);
         }
-    }
-
-    /** Executes the query's statement (its text, for an unprepared one); true when it returned rows. */
-    private static boolean execute(RunningQuery query) throws SQLException {
-        Optional<String> text = query.textToRun();
-        return text.isPresent() ? query.statement().execute(text.get()) : query.statement().execute();
     }
 
     private static void bindRow(DuckDBPreparedStatement statement, List<Object> row) throws SQLException {

@@ -136,9 +136,12 @@ public final class RunningQuery implements AutoCloseable {
         return statement;
     }
 
-    /** The SQL to run when {@link #statement()} was not prepared with it; empty when it was. */
-    Optional<String> textToRun() {
-        return textToRun;
+    /**
+     * Executes {@link #statement()} with the parameters bound to it (its text, when it is an
+     * unprepared statement); true when it returned rows.
+     */
+    boolean execute() throws SQLException {
+        return textToRun.isPresent() ? statement.execute(textToRun.get()) : statement.execute();
     }
 
     public BufferAllocator allocator() {
